@@ -1,0 +1,34 @@
+# Uptake: the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+UPTAKE := .build/release/uptake
+
+.PHONY: run test deps build bench clean
+
+## deps: install the Debian packages the numerical core links against, if missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build -c release --product uptake
+
+## run: the main job. Builds in release mode and regenerates Results/.
+run: build
+	@scripts/run-bundled.sh $(UPTAKE) Results
+
+## test: the whole test suite (unit, NIST exam and end-to-end tests of the built executable).
+test: deps
+	swift test
+
+## bench: the side-by-side speed benchmark against the numpy/scipy baseline (BENCHMARKS.md).
+bench: deps
+	swift build -c release --product UptakeBenchmark
+	Benchmarks/run-fit-benchmark.sh
+
+clean:
+	rm -rf .build

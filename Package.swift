@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (DESIGN.md): uptake (CLI) → Fitting → LinearAlgebra → CLinearAlgebra.
+// Lower layers never import higher ones.
+let package = Package(
+    name: "Uptake",
+    products: [
+        .executable(name: "uptake", targets: ["uptake"]),
+        .library(name: "Fitting", targets: ["Fitting"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "LinearAlgebra",
+            dependencies: ["CLinearAlgebra"],
+            // Swift's squareRoot() lowers to libm's sqrt, which nothing else pulls in.
+            linkerSettings: [.linkedLibrary("m")]
+        ),
+        .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
+        .executableTarget(
+            name: "uptake",
+            dependencies: [
+                "Fitting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "LinearAlgebra"], path: "Benchmarks/UptakeBenchmark"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting"]),
+        .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),
+    ]
+)

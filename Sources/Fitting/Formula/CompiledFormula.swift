@@ -1,0 +1,552 @@
+import Foundation
+
+/// The operations of the evaluation tape.
+enum TapeOp: UInt8, Sendable {
+    case negate, exp, log, sqrt, sin, cos, tan, atan, abs
+    /// a², a³ and 1/a: `a^2`, `a^3`, `a^-1` with a constant exponent.
+    case square, cube, reciprocal
+    case add, subtract, multiply, divide
+    /// a^b with b depending on parameters.
+    case power
+    /// a^b with b constant or data (no parameter dependence): d = b·a^(b−1)·da.
+    case powerStatic
+
+    init(_ function: FormulaFunction) {
+        switch function {
+        case .exp: self = .exp
+        case .log: self = .log
+        case .sqrt: self = .sqrt
+        case .sin: self = .sin
+        case .cos: self = .cos
+        case .tan: self = .tan
+        case .atan: self = .atan
+        case .abs: self = .abs
+        }
+    }
+}
+
+/// One instruction: `out = op(a, b)` over all rows. Plain integers only, so walking the
+/// instruction array costs no reference counting.
+///
+/// Register storage (see `CompiledFormula`): a *vector* register holds one value per data
+/// row (stride 1), a *scalar* register one value (stride 0, broadcast over rows).
+struct TapeInstruction: Sendable {
+    var op: TapeOp
+    /// Offset of the result's values; `length` is the row count or 1 for a scalar result.
+    var out: Int
+    var length: Int
+    /// 1 if the result is a vector, 0 if scalar.
+    var outStride: Int
+    var a: Int
+    var aStride: Int
+    var aHasPartials: Bool
+    /// Unused (-1) for unary operations.
+    var b: Int
+    var bStride: Int
+    var bHasPartials: Bool
+    /// Offset of the result's partial derivatives: the partial with respect to the k-th
+    /// parameter the result depends on lives at `outPartial + k * length`.
+    var outPartial: Int
+    var dependencyCount: Int
+    /// `slots[slotStart + 2k]` / `[slotStart + 2k + 1]`: offset of operand a's / b's partial
+    /// for the result's k-th parameter, or -1 if that operand does not depend on it.
+    var slotStart: Int
+}
+
+/// Per-evaluation storage for a `CompiledFormula`: register values and partial derivatives,
+/// plus the parameters the values were last computed at (so that a Jacobian requested at the
+/// point of the last residual evaluation reuses the values).
+struct FormulaScratch: Sendable {
+    var values: [Double]
+    var partials: [Double]
+    var valuesParameters: [Double]
+    var valuesValid = false
+
+    init(_ compiled: CompiledFormula) {
+        values = compiled.initialValues
+        partials = compiled.initialPartials
+        valuesParameters = [Double](repeating: .nan, count: compiled.parameterCount)
+    }
+}
+
+/// A formula side compiled into a flat tape over numbered registers, evaluated column-wise
+/// (each instruction loops over all data rows) in value mode or forward-mode dual-number mode.
+///
+/// Everything that does not depend on the parameters — constants, data columns, data-only
+/// subexpressions such as `2*pi*x/12` or `log(y)` — is evaluated once at compile time and
+/// lives in `initialValues`; only parameter-dependent instructions stay on the tape. Each
+/// register tracks the parameters it depends on, and stores partials only for those, so
+/// `b3*x` carries one partial and `exp(b2 - b3*x)` two, never a partial of data.
+struct CompiledFormula: Sendable {
+    let rowCount: Int
+    let parameterCount: Int
+    let instructions: [TapeInstruction]
+    let slots: [Int]
+    /// Values of all registers with the parameter-independent ones filled in, followed by two
+    /// temporary rows used for derivative coefficients.
+    let initialValues: [Double]
+    /// Partials storage; parameter registers hold their constant partial 1.
+    let initialPartials: [Double]
+    /// Value offset of each parameter's scalar register (-1 if the parameter does not occur).
+    let parameterOffsets: [Int]
+    /// The result register.
+    let outputOffset: Int
+    let outputStride: Int
+    /// Offset of the result's partial for parameter j, or -1 if it does not depend on it.
+    let outputPartialOffsets: [Int]
+    let outputDependsOnParameters: Bool
+
+    static let oneOffset = 0
+    static let minusOneOffset = 1
+    let tempA: Int
+    let tempB: Int
+
+    /// Failures that need the caller's context (data file name, line numbers) to report.
+    enum Failure: Error {
+        /// A parameter-independent subexpression that feeds the parameter-dependent part (or
+        /// is the whole result) is not finite; `row` is nil for a constant.
+        case notFinite(FormulaExpression, row: Int?)
+    }
+
+    /// Compiles `expression` for `rowCount` rows. Identifiers must be in `parameters` (name →
+    /// index) or be data columns returned by `column`; callers check this beforehand.
+    init(
+        expression: FormulaExpression,
+        rowCount: Int,
+        parameters: [String: Int],
+        column: @escaping (String) -> [Double]?
+    ) throws(Failure) {
+        var compiler = TapeCompiler(rows: rowCount, parameters: parameters, column: column)
+        let result = try compiler.compile(expression)
+        let register = compiler.registers[result]
+        if register.dependencies.isEmpty {
+            try compiler.checkFinite(result, expression)
+        }
+        self.rowCount = rowCount
+        self.parameterCount = parameters.count
+        self.instructions = compiler.instructions
+        self.slots = compiler.slots
+        self.tempA = compiler.values.count
+        self.tempB = compiler.values.count + rowCount
+        self.initialValues = compiler.values + [Double](repeating: 0, count: 2 * rowCount)
+        self.initialPartials = compiler.partials
+        self.parameterOffsets = compiler.parameterOffsets
+        self.outputOffset = register.offset
+        self.outputStride = register.isVector ? 1 : 0
+        var outputPartials = [Int](repeating: -1, count: parameters.count)
+        for (k, j) in register.dependencies.enumerated() {
+            outputPartials[j] = register.partialOffset + k * register.length(rowCount)
+        }
+        self.outputPartialOffsets = outputPartials
+        self.outputDependsOnParameters = !register.dependencies.isEmpty
+    }
+
+    /// The result for row `i` after an evaluation.
+    @inline(__always)
+    func outputValue(_ values: [Double], row i: Int) -> Double {
+        values[outputOffset + i * outputStride]
+    }
+
+    /// Computes every register's value at `parameters` (value mode).
+    func evaluateValues(_ parameters: [Double], _ scratch: inout FormulaScratch) {
+        precondition(parameters.count == parameterCount, "expected \(parameterCount) parameters, got \(parameters.count)")
+        for j in 0..<parameterCount {
+            let offset = parameterOffsets[j]
+            if offset >= 0 { scratch.values[offset] = parameters[j] }
+        }
+        for instruction in instructions {
+            Self.computeValue(instruction, &scratch.values)
+        }
+        for j in 0..<parameterCount { scratch.valuesParameters[j] = parameters[j] }
+        scratch.valuesValid = true
+    }
+
+    /// Computes values (unless they are current for `parameters`) and all partials.
+    func evaluateDerivatives(_ parameters: [Double], _ scratch: inout FormulaScratch) {
+        if !(scratch.valuesValid && scratch.valuesParameters == parameters) {
+            evaluateValues(parameters, &scratch)
+        }
+        for instruction in instructions {
+            computePartials(instruction, &scratch.values, &scratch.partials)
+        }
+    }
+
+    // MARK: Kernels
+    //
+    // The loops below are written as `while` loops over separate running indices after one
+    // up-front range check: that is the shape in which the optimiser removes the per-element
+    // bounds checks and vectorises plain array code.
+
+    /// `v[dst + i] = f(v[a + i])` for i in 0..<n.
+    @inline(__always)
+    private static func map(_ v: inout [Double], _ dst: Int, _ n: Int, _ a: Int, _ f: (Double) -> Double) {
+        let count = v.count
+        precondition(dst >= 0 && a >= 0 && n >= 0 && dst <= count - n && a <= count - n)
+        var i = dst, j = a
+        let end = dst + n
+        while i < end {
+            v[i] = f(v[j])
+            i += 1
+            j += 1
+        }
+    }
+
+    /// `v[dst + i] = f(v[a + i·sa], v[b + i·sb])` for n rows; a single value when both
+    /// strides are 0 (the result is then a scalar).
+    @inline(__always)
+    private static func map(
+        _ v: inout [Double], _ dst: Int, _ n: Int,
+        _ a: Int, _ sa: Int, _ b: Int, _ sb: Int, _ f: (Double, Double) -> Double
+    ) {
+        let count = v.count
+        precondition(dst >= 0 && a >= 0 && b >= 0 && n >= 1 && dst <= count - n
+            && a <= count - (sa == 1 ? n : 1) && b <= count - (sb == 1 ? n : 1))
+        var i = dst
+        let end = dst + n
+        if sa == 1 {
+            var j = a
+            if sb == 1 {
+                var k = b
+                while i < end {
+                    v[i] = f(v[j], v[k])
+                    i += 1
+                    j += 1
+                    k += 1
+                }
+            } else {
+                let y = v[b]
+                while i < end {
+                    v[i] = f(v[j], y)
+                    i += 1
+                    j += 1
+                }
+            }
+        } else if sb == 1 {
+            let x = v[a]
+            var k = b
+            while i < end {
+                v[i] = f(x, v[k])
+                i += 1
+                k += 1
+            }
+        } else {
+            v[dst] = f(v[a], v[b])
+        }
+    }
+
+    static func computeValue(_ ins: TapeInstruction, _ v: inout [Double]) {
+        let o = ins.out, n = ins.length, a = ins.a
+        switch ins.op {
+        case .negate: map(&v, o, n, a) { -$0 }
+        case .exp: map(&v, o, n, a) { Foundation.exp($0) }
+        case .log: map(&v, o, n, a) { Foundation.log($0) }
+        case .sqrt: map(&v, o, n, a) { $0.squareRoot() }
+        case .sin: map(&v, o, n, a) { Foundation.sin($0) }
+        case .cos: map(&v, o, n, a) { Foundation.cos($0) }
+        case .tan: map(&v, o, n, a) { Foundation.tan($0) }
+        case .atan: map(&v, o, n, a) { Foundation.atan($0) }
+        case .abs: map(&v, o, n, a) { Swift.abs($0) }
+        case .square: map(&v, o, n, a) { $0 * $0 }
+        case .cube: map(&v, o, n, a) { $0 * $0 * $0 }
+        case .reciprocal: map(&v, o, n, a) { 1 / $0 }
+        case .add: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 + $1 }
+        case .subtract: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 - $1 }
+        case .multiply: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 * $1 }
+        case .divide: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 / $1 }
+        case .power, .powerStatic: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { Foundation.pow($0, $1) }
+        }
+    }
+
+    /// `p[o + i] (+)= v[c + i·cs] · p[d + i·ds]` for i in 0..<n.
+    @inline(__always)
+    private static func scaleInto(
+        _ p: inout [Double], _ v: [Double], _ o: Int, _ n: Int,
+        _ c: Int, _ cs: Int, _ d: Int, _ ds: Int, accumulate: Bool
+    ) {
+        precondition(o >= 0 && c >= 0 && d >= 0 && n >= 1 && o <= p.count - n
+            && c <= v.count - (cs == 1 ? n : 1) && d <= p.count - (ds == 1 ? n : 1))
+        var i = o
+        let end = o + n
+        switch (cs == 1, ds == 1, accumulate) {
+        case (true, true, false):
+            var j = c, k = d
+            while i < end { p[i] = v[j] * p[k]; i += 1; j += 1; k += 1 }
+        case (true, true, true):
+            var j = c, k = d
+            while i < end { p[i] += v[j] * p[k]; i += 1; j += 1; k += 1 }
+        case (true, false, false):
+            let y = p[d]
+            var j = c
+            while i < end { p[i] = v[j] * y; i += 1; j += 1 }
+        case (true, false, true):
+            let y = p[d]
+            var j = c
+            while i < end { p[i] += v[j] * y; i += 1; j += 1 }
+        case (false, true, false):
+            let x = v[c]
+            var k = d
+            while i < end { p[i] = x * p[k]; i += 1; k += 1 }
+        case (false, true, true):
+            let x = v[c]
+            var k = d
+            while i < end { p[i] += x * p[k]; i += 1; k += 1 }
+        case (false, false, false):
+            let z = v[c] * p[d]
+            while i < end { p[i] = z; i += 1 }
+        case (false, false, true):
+            let z = v[c] * p[d]
+            while i < end { p[i] += z; i += 1 }
+        }
+    }
+
+    /// Forward-mode step: d out = ∂op/∂a · da + ∂op/∂b · db for each parameter the result
+    /// depends on. The coefficients ∂op/∂a, ∂op/∂b are read from a register, a constant ±1,
+    /// or computed into the temporary rows.
+    func computePartials(_ ins: TapeInstruction, _ v: inout [Double], _ p: inout [Double]) {
+        let n = ins.length, a = ins.a, b = ins.b, out = ins.out
+        let sa = ins.aStride, sb = ins.bStride, so = ins.outStride
+        var ca = 0, cas = 0, cb = 0, cbs = 0
+        switch ins.op {
+        case .negate:
+            ca = Self.minusOneOffset
+        case .add:
+            ca = Self.oneOffset
+            cb = Self.oneOffset
+        case .subtract:
+            ca = Self.oneOffset
+            cb = Self.minusOneOffset
+        case .multiply:
+            (ca, cas, cb, cbs) = (b, sb, a, sa)
+        case .exp:
+            (ca, cas) = (out, so)
+        case .log:
+            Self.map(&v, tempA, n, a) { x in 1 / x }
+            (ca, cas) = (tempA, so)
+        case .sqrt:
+            Self.map(&v, tempA, n, out) { y in 0.5 / y }
+            (ca, cas) = (tempA, so)
+        case .sin:
+            Self.map(&v, tempA, n, a) { x in Foundation.cos(x) }
+            (ca, cas) = (tempA, so)
+        case .cos:
+            Self.map(&v, tempA, n, a) { x in -Foundation.sin(x) }
+            (ca, cas) = (tempA, so)
+        case .tan:
+            Self.map(&v, tempA, n, out) { y in 1 + y * y }
+            (ca, cas) = (tempA, so)
+        case .atan:
+            Self.map(&v, tempA, n, a) { x in 1 / (1 + x * x) }
+            (ca, cas) = (tempA, so)
+        case .abs:
+            Self.map(&v, tempA, n, a) { x in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+            (ca, cas) = (tempA, so)
+        case .square:
+            Self.map(&v, tempA, n, a) { x in 2 * x }
+            (ca, cas) = (tempA, so)
+        case .cube:
+            Self.map(&v, tempA, n, a) { x in 3 * x * x }
+            (ca, cas) = (tempA, so)
+        case .reciprocal:
+            Self.map(&v, tempA, n, out) { y in -y * y }
+            (ca, cas) = (tempA, so)
+        case .divide:
+            // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −(a/b)·(1/b): one division per row.
+            Self.map(&v, tempA, sb == 1 ? n : 1, b) { 1 / $0 }
+            (ca, cas) = (tempA, sb)
+            if ins.bHasPartials {
+                Self.map(&v, tempB, n, out, so, tempA, sb) { q, r in -q * r }
+                (cb, cbs) = (tempB, so)
+            }
+        case .power, .powerStatic:
+            if ins.aHasPartials {
+                Self.map(&v, tempA, n, a, sa, b, sb) { x, y in
+                    y == 2 ? 2 * x : y * Foundation.pow(x, y - 1)
+                }
+                (ca, cas) = (tempA, so)
+            }
+            if ins.bHasPartials {
+                Self.map(&v, tempB, n, out, so, a, sa) { c, x in c * Foundation.log(x) }
+                (cb, cbs) = (tempB, so)
+            }
+        }
+        for k in 0..<ins.dependencyCount {
+            let pa = slots[ins.slotStart + 2 * k]
+            let pb = slots[ins.slotStart + 2 * k + 1]
+            let po = ins.outPartial + k * n
+            if pa >= 0 {
+                Self.scaleInto(&p, v, po, n, ca, cas, pa, sa, accumulate: false)
+                if pb >= 0 {
+                    Self.scaleInto(&p, v, po, n, cb, cbs, pb, sb, accumulate: true)
+                }
+            } else {
+                Self.scaleInto(&p, v, po, n, cb, cbs, pb, sb, accumulate: false)
+            }
+        }
+    }
+}
+
+/// A register while compiling.
+struct TapeRegister {
+    var offset: Int
+    var isVector: Bool
+    /// Sorted indices of the parameters the register depends on.
+    var dependencies: [Int]
+    var partialOffset: Int
+    /// Set once a parameter-independent register has been checked for finite values.
+    var checked = false
+
+    func length(_ rows: Int) -> Int { isVector ? rows : 1 }
+}
+
+/// Builds a `CompiledFormula`: allocates registers, folds parameter-independent
+/// subexpressions immediately, and records the rest as instructions.
+struct TapeCompiler {
+    let rows: Int
+    let parameters: [String: Int]
+    let column: (String) -> [Double]?
+    /// Offsets 0 and 1 hold the constants 1 and −1 used as derivative coefficients.
+    var values: [Double] = [1, -1]
+    var partials: [Double] = []
+    var registers: [TapeRegister] = []
+    var instructions: [TapeInstruction] = []
+    var slots: [Int] = []
+    var parameterOffsets: [Int]
+    private var identifierRegisters: [String: Int] = [:]
+
+    init(rows: Int, parameters: [String: Int], column: @escaping (String) -> [Double]?) {
+        self.rows = rows
+        self.parameters = parameters
+        self.column = column
+        self.parameterOffsets = [Int](repeating: -1, count: parameters.count)
+    }
+
+    private mutating func newRegister(isVector: Bool, dependencies: [Int]) -> Int {
+        let length = isVector ? rows : 1
+        let register = TapeRegister(
+            offset: values.count, isVector: isVector, dependencies: dependencies,
+            partialOffset: partials.count)
+        values.append(contentsOf: repeatElement(0, count: length))
+        partials.append(contentsOf: repeatElement(0, count: length * dependencies.count))
+        registers.append(register)
+        return registers.count - 1
+    }
+
+    private mutating func constant(_ x: Double) -> Int {
+        let r = newRegister(isVector: false, dependencies: [])
+        values[registers[r].offset] = x
+        return r
+    }
+
+    mutating func compile(_ expression: FormulaExpression) throws(CompiledFormula.Failure) -> Int {
+        switch expression {
+        case .number(let x):
+            return constant(x)
+        case .pi:
+            return constant(Double.pi)
+        case .identifier(let name):
+            if let r = identifierRegisters[name] { return r }
+            let r: Int
+            if let j = parameters[name] {
+                r = newRegister(isVector: false, dependencies: [j])
+                partials[registers[r].partialOffset] = 1
+                parameterOffsets[j] = registers[r].offset
+            } else if let data = column(name) {
+                precondition(data.count == rows, "column '\(name)' has \(data.count) rows, expected \(rows)")
+                r = newRegister(isVector: true, dependencies: [])
+                values.replaceSubrange(registers[r].offset..<(registers[r].offset + rows), with: data)
+            } else {
+                preconditionFailure("identifier '\(name)' is neither a parameter nor a data column")
+            }
+            identifierRegisters[name] = r
+            return r
+        case .negate(let a):
+            return try emit(.negate, a, nil)
+        case .call(let function, let a):
+            return try emit(TapeOp(function), a, nil)
+        case .binary(let op, let a, let b):
+            switch op {
+            case .add: return try emit(.add, a, b)
+            case .subtract: return try emit(.subtract, a, b)
+            case .multiply: return try emit(.multiply, a, b)
+            case .divide: return try emit(.divide, a, b)
+            case .power: return try emitPower(a, b)
+            }
+        }
+    }
+
+    private mutating func emitPower(_ a: FormulaExpression, _ b: FormulaExpression) throws(CompiledFormula.Failure) -> Int {
+        let rb = try compile(b)
+        let exponent = registers[rb]
+        guard exponent.dependencies.isEmpty else {
+            return try emit(.power, a, b, compiledB: rb)
+        }
+        if !exponent.isVector {
+            switch values[exponent.offset] {
+            case 1: return try compile(a)
+            case 2: return try emit(.square, a, nil)
+            case 3: return try emit(.cube, a, nil)
+            case -1: return try emit(.reciprocal, a, nil)
+            case 0.5: return try emit(.sqrt, a, nil)
+            default: break
+            }
+        }
+        return try emit(.powerStatic, a, b, compiledB: rb)
+    }
+
+    func checkFinite(_ r: Int, _ expression: FormulaExpression) throws(CompiledFormula.Failure) {
+        let register = registers[r]
+        for i in 0..<register.length(rows) where !values[register.offset + i].isFinite {
+            throw .notFinite(expression, row: register.isVector ? i : nil)
+        }
+    }
+
+    private mutating func emit(
+        _ op: TapeOp, _ a: FormulaExpression, _ b: FormulaExpression?, compiledB: Int? = nil
+    ) throws(CompiledFormula.Failure) -> Int {
+        let ra = try compile(a)
+        var rb: Int? = compiledB
+        if rb == nil, let b { rb = try compile(b) }
+        let regA = registers[ra]
+        let regB = rb.map { registers[$0] }
+        let isVector = regA.isVector || (regB?.isVector ?? false)
+        let dependencies = Array(Set(regA.dependencies + (regB?.dependencies ?? []))).sorted()
+        let out = newRegister(isVector: isVector, dependencies: dependencies)
+        let length = isVector ? rows : 1
+        let instruction = TapeInstruction(
+            op: op, out: registers[out].offset, length: length, outStride: isVector ? 1 : 0,
+            a: regA.offset, aStride: regA.isVector ? 1 : 0, aHasPartials: !regA.dependencies.isEmpty,
+            b: regB?.offset ?? -1, bStride: (regB?.isVector ?? false) ? 1 : 0,
+            bHasPartials: !(regB?.dependencies.isEmpty ?? true),
+            outPartial: registers[out].partialOffset, dependencyCount: dependencies.count,
+            slotStart: slots.count)
+
+        if dependencies.isEmpty {
+            // Parameter-independent: fold now; it never goes on the tape.
+            CompiledFormula.computeValue(instruction, &values)
+            return out
+        }
+        // Data-only operands feeding the parameter-dependent part must be finite everywhere.
+        if regA.dependencies.isEmpty, !regA.checked {
+            try checkFinite(ra, a)
+            registers[ra].checked = true
+        }
+        if let rb, let b, let regB, regB.dependencies.isEmpty, !regB.checked {
+            try checkFinite(rb, b)
+            registers[rb].checked = true
+        }
+        for j in dependencies {
+            if let k = regA.dependencies.firstIndex(of: j) {
+                slots.append(regA.partialOffset + k * regA.length(rows))
+            } else {
+                slots.append(-1)
+            }
+            if let regB, let k = regB.dependencies.firstIndex(of: j) {
+                slots.append(regB.partialOffset + k * regB.length(rows))
+            } else {
+                slots.append(-1)
+            }
+        }
+        instructions.append(instruction)
+        return out
+    }
+}

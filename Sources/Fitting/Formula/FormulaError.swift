@@ -1,0 +1,114 @@
+/// Why a formula could not be parsed, or could not be turned into a model for a data table.
+///
+/// Every case renders (through `description`) as one line that starts with `formula:` and,
+/// for syntax errors, names the 1-based column of the offending character, e.g.
+/// `formula: unexpected ')' at column 14`.
+public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
+    // MARK: Syntax
+
+    /// The formula is empty or only blanks.
+    case emptyFormula
+    /// A character that is not part of the formula language.
+    case unexpectedCharacter(String, column: Int)
+    /// Something that starts like a number but is not one (`1e`, `1e+`).
+    case malformedNumber(String, column: Int)
+    /// A token where another was expected. `found` is the token text, or `nil` at the end.
+    case unexpectedToken(found: String?, column: Int, expected: String)
+    /// The left side is not followed by `=`. `found` is `nil` at the end of the formula.
+    case expectedEquals(found: String?, column: Int)
+    /// A second `=`.
+    case extraEquals(column: Int)
+    /// An opening `(` or `[` whose closing partner never comes.
+    case missingClose(String, openedAt: Int)
+    /// A closing bracket of the wrong kind, e.g. `(x]`.
+    case mismatchedClose(found: String, column: Int, open: String, openedAt: Int)
+    /// `name(` where `name` is not a known function.
+    case unknownFunction(String, column: Int)
+    /// A function name used without an argument, e.g. `y = exp * x`.
+    case functionWithoutArgument(String, column: Int)
+    /// The formula continues after a complete `lhs = rhs`, e.g. `y = b1 x` or a stray `)`.
+    case trailingInput(String, column: Int)
+
+    // MARK: Model (formula + data)
+
+    /// An identifier on the left of `=` that is not a data column.
+    case notAColumn(String, data: String, columns: [String])
+    /// An identifier on the left of `=` that is used as a parameter on the right.
+    case parameterOnLeft(String, data: String, columns: [String])
+    /// Every identifier on the right is a data column, so there is nothing to fit.
+    case noParameters(formula: String, data: String)
+    /// The data table has no rows.
+    case noData(data: String)
+    /// A data-only part of the formula is NaN or infinite on some row (e.g. `log(y)` with
+    /// `y ≤ 0`). `location` is e.g. `line 4 of data.csv (y = -1)`; `side` is `left`/`right`.
+    case notFinite(expression: String, side: String, location: String)
+
+    /// The 1-based column a syntax error refers to, if any.
+    public var column: Int? {
+        switch self {
+        case .unexpectedCharacter(_, let c), .malformedNumber(_, let c),
+             .unexpectedToken(_, let c, _), .expectedEquals(_, let c), .extraEquals(let c),
+             .missingClose(_, let c), .mismatchedClose(_, let c, _, _),
+             .unknownFunction(_, let c), .functionWithoutArgument(_, let c),
+             .trailingInput(_, let c):
+            return c
+        default:
+            return nil
+        }
+    }
+
+    public var description: String {
+        "formula: " + message
+    }
+
+    private var message: String {
+        switch self {
+        case .emptyFormula:
+            return "the formula is empty (expected something like 'y = b1/(1+exp(b2-b3*x))')"
+        case .unexpectedCharacter(let text, let column):
+            return "unexpected character '\(text)' at column \(column)"
+        case .malformedNumber(let text, let column):
+            return "malformed number '\(text)' at column \(column)"
+        case .unexpectedToken(let found, let column, let expected):
+            if let found {
+                return "unexpected '\(found)' at column \(column) (expected \(expected))"
+            }
+            return "unexpected end of formula at column \(column) (expected \(expected))"
+        case .expectedEquals(let found, let column):
+            if let found {
+                return "expected '=' at column \(column), found '\(found)' (a formula looks like 'y = b1*x + b2')"
+            }
+            return "expected '=' at column \(column), found the end of the formula (a formula looks like 'y = b1*x + b2')"
+        case .extraEquals(let column):
+            return "a second '=' at column \(column) (a formula has exactly one '=')"
+        case .missingClose(let open, let openedAt):
+            return "missing '\(Self.partner(of: open))' to close the '\(open)' opened at column \(openedAt)"
+        case .mismatchedClose(let found, let column, let open, let openedAt):
+            return "'\(found)' at column \(column) does not match the '\(open)' opened at column \(openedAt) (expected '\(Self.partner(of: open))')"
+        case .unknownFunction(let name, let column):
+            let known = FormulaFunction.allCases.map(\.rawValue).joined(separator: ", ")
+            return "unknown function '\(name)' at column \(column); known: \(known)"
+        case .functionWithoutArgument(let name, let column):
+            return "'\(name)' at column \(column) is a function; write \(name)(...)"
+        case .trailingInput(let text, let column):
+            if text == ")" || text == "]" {
+                return "unexpected '\(text)' at column \(column) (no matching opening bracket)"
+            }
+            return "unexpected '\(text)' at column \(column) (missing operator? multiplication is written '*')"
+        case .notAColumn(let name, let data, let columns):
+            return "'\(name)' on the left of '=' is not a column of \(data) (columns: \(columns.joined(separator: ", ")))"
+        case .parameterOnLeft(let name, let data, let columns):
+            return "parameter '\(name)' appears on the left of '='; the left side may only use columns of \(data) (columns: \(columns.joined(separator: ", ")))"
+        case .noParameters(let formula, let data):
+            return "'\(formula)' has no parameters to fit: every name on the right of '=' is a column of \(data)"
+        case .noData(let data):
+            return "\(data) has no data rows"
+        case .notFinite(let expression, let side, let location):
+            return "\(expression) on the \(side) of '=' is not a finite number on \(location)"
+        }
+    }
+
+    private static func partner(of open: String) -> String {
+        open == "[" ? "]" : ")"
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Fitting
+
+/// `uptake fit`: nonlinear least squares of a formula model to a CSV file.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit a formula model to a CSV file by Levenberg–Marquardt least squares.",
+        discussion: """
+            Identifiers in the formula that name a CSV column are data; every other identifier \
+            is a parameter and needs a starting value. The left side may be an expression of \
+            data columns, e.g. "log(y) = b1 - b2*x1*exp(-b3*x2)".
+
+            Operators: + - * / ^ (or **), unary minus, parentheses; ^ binds tighter than unary \
+            minus and is right-associative. Functions: exp log sqrt sin cos tan atan abs; \
+            constant pi.
+
+            The solver is MINPACK's Levenberg–Marquardt (ftol = xtol = 1e-14, at most \
+            200·(parameters+1) evaluations) with exact derivatives; standard errors come from \
+            the SVD of the Jacobian.
+
+            --format json prints {"parameters": {NAME: {"estimate", "std_error"}}, "rss", \
+            "residual_sd", "dof", "iterations", "converged", "termination"}; non-finite \
+            numbers are null. termination is one of: \
+            \(Termination.allCases.map(\.rawValue).joined(separator: ", ")).
+
+            Exit codes: 0 converged; 2 bad input; 3 did not converge (the report is still printed).
+
+            Example:
+              uptake fit --formula "pct = K/(1+exp(-r*(period-t0)))" \\
+                         --data Scenarios/data/vietnam_internet_users_pct_1996_2023.csv \\
+                         --start K=80,r=0.3,t0=2010
+            """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json
+    }
+
+    @Option(help: ArgumentHelp("The model, 'lhs = rhs'.", valueName: "formula"))
+    var formula: String
+
+    @Option(help: ArgumentHelp("CSV file whose header row names its columns.", valueName: "file.csv"))
+    var data: String
+
+    @Option(help: ArgumentHelp("Starting values for every parameter, e.g. b1=100,b2=1,b3=0.1.",
+                               valueName: "name=value,..."))
+    var start: String
+
+    @Option(help: "Output format: table (a short report) or json (for scripts).")
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Budget of residual evaluations (default 200·(parameters+1)).",
+                               valueName: "count"))
+    var maxEvaluations: Int?
+
+    func validate() throws {
+        if let maxEvaluations, maxEvaluations < 1 {
+            throw ValidationError("--max-evaluations must be a positive whole number, got \(maxEvaluations).")
+        }
+    }
+
+    func run() throws {
+        let parsedFormula: Formula
+        do { parsedFormula = try Formula(parsing: formula) } catch { throw InputError("\(error)") }
+        let table: DataTable
+        do { table = try DataTable(contentsOfFile: data) } catch { throw InputError("\(error)") }
+        let model: FormulaModel
+        do { model = try FormulaModel(formula: parsedFormula, data: table) } catch { throw InputError("\(error)") }
+
+        let startValues = try StartValues(parsing: start).ordered(as: model.parameterNames)
+        guard model.observationCount >= model.parameterNames.count else {
+            throw InputError("\(data) has \(model.observationCount) data rows but the formula has "
+                + "\(model.parameterNames.count) parameters (\(model.parameterNames.joined(separator: ", "))): "
+                + "need at least as many rows as parameters")
+        }
+
+        var options = LevenbergMarquardt.Options()
+        options.maxEvaluations = maxEvaluations
+        let fit: LeastSquaresFit
+        do {
+            fit = try LevenbergMarquardt(options: options).minimize(model, from: startValues)
+        } catch {
+            throw InputError("\(error)")
+        }
+
+        let report = FitReport(formula: formula, dataFile: data, parameterNames: model.parameterNames, fit: fit)
+        switch format {
+        case .table: print(report.table(), terminator: "")
+        case .json: print(report.json())
+        }
+        if !fit.converged { throw ExitCode(UptakeExitCode.fitFailed) }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import LinearAlgebra
+
+/// The `uptake` command. This target is the only place that touches argv, stdout and exit
+/// codes (DESIGN.md, "Command line").
+struct Uptake: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "uptake",
+        abstract: "Fit adoption curves and test whether digital-transformation targets will be met.",
+        discussion: """
+            Exit codes: 0 ok; 2 bad input (usage, formula, data); 3 a fit did not converge.
+
+            Example:
+              uptake fit --formula "y = b1/(1+exp(b2-b3*x))" --data Examples/rat42.csv \\
+                         --start b1=100,b2=1,b3=0.1
+            """,
+        version: version,
+        subcommands: [FitCommand.self]
+    )
+}
+
+/// Exit codes of the command-line contract (DESIGN.md).
+enum UptakeExitCode {
+    static let badInput: Int32 = 2
+    static let fitFailed: Int32 = 3
+}
+
+/// Bad input from the user: one line, exit code 2, no stack trace.
+struct InputError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+@main
+enum UptakeMain {
+    static func main() {
+        // One BLAS thread: Uptake parallelises in Swift (DESIGN.md, "BLAS/LAPACK").
+        BLAS.setThreadCount(1)
+        do {
+            var command = try Uptake.parseAsRoot()
+            try command.run()
+        } catch let error as InputError {
+            printError("error: \(error.description)")
+            Uptake.exit(withError: ExitCode(UptakeExitCode.badInput))
+        } catch let error as ExitCode {
+            Uptake.exit(withError: error)
+        } catch {
+            let code = Uptake.exitCode(for: error)
+            let message = Uptake.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Uptake.exit(withError: ExitCode.success)
+            }
+            printError(message.hasPrefix("Error:") || message.hasPrefix("error:") ? message : "error: \(message)")
+            // ArgumentParser uses 64 (EX_USAGE) for usage errors; Uptake's contract says 2.
+            Uptake.exit(withError: ExitCode(UptakeExitCode.badInput))
+        }
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the bundled work into a results folder. Every file is written to a temporary name
+# and renamed into place, so an interrupted run never leaves a half-written result.
+# Usage: scripts/run-bundled.sh UPTAKE_BINARY RESULTS_DIR
+set -euo pipefail
+uptake=$1
+results=$2
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"   # paths below, and in the reports, are relative to the repository
+
+write_atomically() {  # write_atomically TARGET COMMAND...; keeps the command's exit code
+    local target=$1; shift
+    mkdir -p "$(dirname "$target")"
+    local tmp
+    tmp=$(mktemp "$(dirname "$target")/.tmp.XXXXXX")
+    local status=0
+    "$@" >"$tmp" || status=$?
+    if [ "$status" -eq 0 ]; then mv "$tmp" "$target"; else rm -f "$tmp"; fi
+    return "$status"
+}
+
+# Until scenario files exist (issue 4), the bundled job is a logistic fit of a real
+# adoption series: Vietnam's internet users, % of population, 1996–2023 (ITU via OWID).
+formula='pct = K/(1+exp(-r*(period-t0)))'
+data=Scenarios/data/vietnam_internet_users_pct_1996_2023.csv
+start='K=80,r=0.3,t0=2010'
+out="$results/fit-vietnam-internet-logistic"
+for format in table json; do
+    ext=$([ "$format" = table ] && echo txt || echo json)
+    write_atomically "$out/fit.$ext" "$uptake" fit --formula "$formula" \
+        --data "$data" --start "$start" --format "$format"
+done
+echo "wrote $out/fit.txt and $out/fit.json"

@@ -140,11 +140,22 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
         wa3 = [Double](repeating: 0, count: n)
     }
 
-    private static func norm(_ v: [Double]) -> Double { BLAS.norm(v) }
+    /// ‖v‖₂ scaled by its largest element so that squares neither overflow nor underflow
+    /// (the purpose of MINPACK's `enorm`). A Swift loop: for the short vectors of a fit,
+    /// a BLAS call costs more in overhead than the arithmetic.
+    private static func norm(_ v: [Double]) -> Double {
+        var scale = 0.0
+        for x in v { scale = max(scale, abs(x)) }
+        if scale == 0 || !scale.isFinite { return scale.isNaN ? .nan : scale }
+        var s = 0.0
+        let inverse = 1 / scale
+        for x in v { let t = x * inverse; s += t * t }
+        return scale * s.squareRoot()
+    }
 
+    /// ‖D·v‖₂, guarded like `norm`.
     private func scaledNorm(_ v: [Double]) -> Double {
         var s = 0.0, scale = 0.0
-        // ‖D·v‖ with the same overflow guard as dnrm2, for n small enough to loop.
         for j in 0..<n { scale = max(scale, abs(diag[j] * v[j])) }
         if scale == 0 || !scale.isFinite { return scale }
         for j in 0..<n { let t = diag[j] * v[j] / scale; s += t * t }
@@ -217,6 +228,8 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                 let pnorm = scaledNorm(step)
                 if firstIteration { delta = min(delta, pnorm) }
 
+                // The budget is strict: never evaluate beyond it.
+                if evaluations >= maxEvaluations { termination = .maxEvaluations; return }
                 evaluations += 1
                 var fnorm1 = Double.infinity
                 if problem.residuals(at: trial, into: &trialResiduals) {

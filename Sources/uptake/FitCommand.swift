@@ -20,8 +20,9 @@ struct FitCommand: ParsableCommand {
             the SVD of the Jacobian.
 
             --format json prints {"parameters": {NAME: {"estimate", "std_error"}}, "rss", \
-            "residual_sd", "dof", "iterations", "converged", "termination"}; non-finite \
-            numbers are null. termination is one of: \
+            "residual_sd", "dof", "iterations", "evaluations", "converged", "termination", \
+            "unidentified"}; non-finite numbers are null; unidentified lists the parameters the \
+            data do not determine (their std_error is null). termination is one of: \
             \(Termination.allCases.map(\.rawValue).joined(separator: ", ")).
 
             Exit codes: 0 converged; 2 bad input; 3 did not converge (the report is still printed).

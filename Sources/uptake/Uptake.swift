@@ -13,8 +13,9 @@ struct Uptake: ParsableCommand {
             Exit codes: 0 ok; 2 bad input (usage, formula, data); 3 a fit did not converge.
 
             Example:
-              uptake fit --formula "y = b1/(1+exp(b2-b3*x))" --data Examples/rat42.csv \\
+              uptake fit --formula "y = b1/(1+exp(b2-b3*x))" --data data.csv \\
                          --start b1=100,b2=1,b3=0.1
+              (data.csv has a header row 'x,y' and one row per observation)
             """,
         version: version,
         subcommands: [FitCommand.self]
@@ -47,13 +48,20 @@ enum UptakeMain {
         } catch let error as ExitCode {
             Uptake.exit(withError: error)
         } catch {
-            let code = Uptake.exitCode(for: error)
-            let message = Uptake.fullMessage(for: error)
-            if code == .success {
-                print(message)
+            if Uptake.exitCode(for: error) == .success {
+                print(Uptake.fullMessage(for: error))
                 Uptake.exit(withError: ExitCode.success)
             }
-            printError(message.hasPrefix("Error:") || message.hasPrefix("error:") ? message : "error: \(message)")
+            // Usage errors follow the contract of every other error: one line on stderr,
+            // "error: <problem> (see '<command> --help')", without the usage block.
+            let message = Uptake.message(for: error)
+                .split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }
+                .filter { !$0.isEmpty }.joined(separator: " ")
+            let helpCommand = Uptake.fullMessage(for: error, columns: 10_000)
+                .split(whereSeparator: \.isNewline)
+                .last { $0.trimmingSpaces().hasPrefix("See '") }?
+                .split(separator: "'", omittingEmptySubsequences: false).dropFirst().first
+            printError("error: \(message)" + (helpCommand.map { " (see '\($0)')" } ?? ""))
             // ArgumentParser uses 64 (EX_USAGE) for usage errors; Uptake's contract says 2.
             Uptake.exit(withError: ExitCode(UptakeExitCode.badInput))
         }

@@ -94,7 +94,6 @@ struct CompiledFormula: Sendable {
     let outputStride: Int
     /// Offset of the result's partial for parameter j, or -1 if it does not depend on it.
     let outputPartialOffsets: [Int]
-    let outputDependsOnParameters: Bool
 
     static let oneOffset = 0
     static let minusOneOffset = 1
@@ -138,7 +137,6 @@ struct CompiledFormula: Sendable {
             outputPartials[j] = register.partialOffset + k * register.length(rowCount)
         }
         self.outputPartialOffsets = outputPartials
-        self.outputDependsOnParameters = !register.dependencies.isEmpty
     }
 
     /// The result for row `i` after an evaluation.
@@ -150,12 +148,15 @@ struct CompiledFormula: Sendable {
     /// Computes every register's value at `parameters` (value mode).
     func evaluateValues(_ parameters: [Double], _ scratch: inout FormulaScratch) {
         precondition(parameters.count == parameterCount, "expected \(parameterCount) parameters, got \(parameters.count)")
-        for j in 0..<parameterCount {
-            let offset = parameterOffsets[j]
-            if offset >= 0 { scratch.values[offset] = parameters[j] }
-        }
-        for instruction in instructions {
-            Self.computeValue(instruction, &scratch.values)
+        do {
+            var vs = scratch.values.mutableSpan
+            for j in 0..<parameterCount {
+                let offset = parameterOffsets[j]
+                if offset >= 0 { vs[offset] = parameters[j] }
+            }
+            for instruction in instructions {
+                Self.computeValue(instruction, &vs)
+            }
         }
         for j in 0..<parameterCount { scratch.valuesParameters[j] = parameters[j] }
         scratch.valuesValid = true
@@ -163,146 +164,143 @@ struct CompiledFormula: Sendable {
 
     /// Computes values (unless they are current for `parameters`) and all partials.
     func evaluateDerivatives(_ parameters: [Double], _ scratch: inout FormulaScratch) {
-        if !(scratch.valuesValid && scratch.valuesParameters == parameters) {
-            evaluateValues(parameters, &scratch)
+        var current = scratch.valuesValid && parameters.count == parameterCount
+        if current {
+            // Bitwise, so that −0 and +0 (1/θ differs) or NaN never count as the same point.
+            for j in 0..<parameterCount where scratch.valuesParameters[j].bitPattern != parameters[j].bitPattern {
+                current = false
+            }
         }
+        if !current { evaluateValues(parameters, &scratch) }
+        propagatePartials(&scratch.values, &scratch.partials)
+    }
+
+    private func propagatePartials(_ values: inout [Double], _ partials: inout [Double]) {
+        var vs = values.mutableSpan
+        var ps = partials.mutableSpan
         for instruction in instructions {
-            computePartials(instruction, &scratch.values, &scratch.partials)
+            computePartials(instruction, &vs, &ps)
         }
     }
 
     // MARK: Kernels
     //
-    // The loops below are written as `while` loops over separate running indices after one
-    // up-front range check: that is the shape in which the optimiser removes the per-element
-    // bounds checks and vectorises plain array code.
+    // The kernels work on `MutableSpan` views of the scratch arrays: still bounds-checked,
+    // safe Swift, but a span keeps its length in a register, so the optimiser hoists the
+    // checks out of the loops and vectorises them. (Indexing the arrays directly makes it
+    // reload the array's count after every store, which leaves loops scalar and 3–4× slower.)
+    // The spans are made once per evaluation, not per instruction.
 
     /// `v[dst + i] = f(v[a + i])` for i in 0..<n.
     @inline(__always)
-    private static func map(_ v: inout [Double], _ dst: Int, _ n: Int, _ a: Int, _ f: (Double) -> Double) {
-        let count = v.count
-        precondition(dst >= 0 && a >= 0 && n >= 0 && dst <= count - n && a <= count - n)
-        var i = dst, j = a
-        let end = dst + n
-        while i < end {
-            v[i] = f(v[j])
-            i += 1
-            j += 1
-        }
+    private static func map(_ s: inout MutableSpan<Double>, _ dst: Int, _ n: Int, _ a: Int, _ f: (Double) -> Double) {
+        precondition(dst >= 0 && a >= 0 && n >= 0 && dst <= s.count - n && a <= s.count - n)
+        for i in 0..<n { s[dst &+ i] = f(s[a &+ i]) }
     }
 
     /// `v[dst + i] = f(v[a + i·sa], v[b + i·sb])` for n rows; a single value when both
     /// strides are 0 (the result is then a scalar).
     @inline(__always)
     private static func map(
-        _ v: inout [Double], _ dst: Int, _ n: Int,
+        _ s: inout MutableSpan<Double>, _ dst: Int, _ n: Int,
         _ a: Int, _ sa: Int, _ b: Int, _ sb: Int, _ f: (Double, Double) -> Double
     ) {
-        let count = v.count
-        precondition(dst >= 0 && a >= 0 && b >= 0 && n >= 1 && dst <= count - n
-            && a <= count - (sa == 1 ? n : 1) && b <= count - (sb == 1 ? n : 1))
-        var i = dst
-        let end = dst + n
+        let count = s.count
+        precondition(dst >= 0 && a >= 0 && b >= 0 && n >= 1 && dst <= count - n && a < count && b < count)
         if sa == 1 {
-            var j = a
+            precondition(a <= count - n)
             if sb == 1 {
-                var k = b
-                while i < end {
-                    v[i] = f(v[j], v[k])
-                    i += 1
-                    j += 1
-                    k += 1
-                }
+                precondition(b <= count - n)
+                for i in 0..<n { s[dst &+ i] = f(s[a &+ i], s[b &+ i]) }
             } else {
-                let y = v[b]
-                while i < end {
-                    v[i] = f(v[j], y)
-                    i += 1
-                    j += 1
-                }
+                let y = s[b]
+                for i in 0..<n { s[dst &+ i] = f(s[a &+ i], y) }
             }
         } else if sb == 1 {
-            let x = v[a]
-            var k = b
-            while i < end {
-                v[i] = f(x, v[k])
-                i += 1
-                k += 1
-            }
+            precondition(b <= count - n)
+            let x = s[a]
+            for i in 0..<n { s[dst &+ i] = f(x, s[b &+ i]) }
         } else {
-            v[dst] = f(v[a], v[b])
+            s[dst] = f(s[a], s[b])
         }
     }
 
-    static func computeValue(_ ins: TapeInstruction, _ v: inout [Double]) {
+    /// Value mode for one instruction on an array (used when folding at compile time).
+    static func computeValue(_ ins: TapeInstruction, _ values: inout [Double]) {
+        var s = values.mutableSpan
+        computeValue(ins, &s)
+    }
+
+    static func computeValue(_ ins: TapeInstruction, _ s: inout MutableSpan<Double>) {
         let o = ins.out, n = ins.length, a = ins.a
         switch ins.op {
-        case .negate: map(&v, o, n, a) { -$0 }
-        case .exp: map(&v, o, n, a) { Foundation.exp($0) }
-        case .log: map(&v, o, n, a) { Foundation.log($0) }
-        case .sqrt: map(&v, o, n, a) { $0.squareRoot() }
-        case .sin: map(&v, o, n, a) { Foundation.sin($0) }
-        case .cos: map(&v, o, n, a) { Foundation.cos($0) }
-        case .tan: map(&v, o, n, a) { Foundation.tan($0) }
-        case .atan: map(&v, o, n, a) { Foundation.atan($0) }
-        case .abs: map(&v, o, n, a) { Swift.abs($0) }
-        case .square: map(&v, o, n, a) { $0 * $0 }
-        case .cube: map(&v, o, n, a) { $0 * $0 * $0 }
-        case .reciprocal: map(&v, o, n, a) { 1 / $0 }
-        case .add: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 + $1 }
-        case .subtract: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 - $1 }
-        case .multiply: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 * $1 }
-        case .divide: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 / $1 }
-        case .power, .powerStatic: map(&v, o, n, a, ins.aStride, ins.b, ins.bStride) { Foundation.pow($0, $1) }
+        case .negate: map(&s, o, n, a) { -$0 }
+        case .exp: map(&s, o, n, a) { Foundation.exp($0) }
+        case .log: map(&s, o, n, a) { Foundation.log($0) }
+        case .sqrt: map(&s, o, n, a) { $0.squareRoot() }
+        case .sin: map(&s, o, n, a) { Foundation.sin($0) }
+        case .cos: map(&s, o, n, a) { Foundation.cos($0) }
+        case .tan: map(&s, o, n, a) { Foundation.tan($0) }
+        case .atan: map(&s, o, n, a) { Foundation.atan($0) }
+        case .abs: map(&s, o, n, a) { Swift.abs($0) }
+        case .square: map(&s, o, n, a) { $0 * $0 }
+        case .cube: map(&s, o, n, a) { $0 * $0 * $0 }
+        case .reciprocal: map(&s, o, n, a) { 1 / $0 }
+        case .add: map(&s, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 + $1 }
+        case .subtract: map(&s, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 - $1 }
+        case .multiply: map(&s, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 * $1 }
+        case .divide: map(&s, o, n, a, ins.aStride, ins.b, ins.bStride) { $0 / $1 }
+        case .power, .powerStatic: map(&s, o, n, a, ins.aStride, ins.b, ins.bStride) { Foundation.pow($0, $1) }
         }
     }
 
     /// `p[o + i] (+)= v[c + i·cs] · p[d + i·ds]` for i in 0..<n.
     @inline(__always)
     private static func scaleInto(
-        _ p: inout [Double], _ v: [Double], _ o: Int, _ n: Int,
+        _ ps: inout MutableSpan<Double>, _ vs: borrowing MutableSpan<Double>, _ o: Int, _ n: Int,
         _ c: Int, _ cs: Int, _ d: Int, _ ds: Int, accumulate: Bool
     ) {
-        precondition(o >= 0 && c >= 0 && d >= 0 && n >= 1 && o <= p.count - n
-            && c <= v.count - (cs == 1 ? n : 1) && d <= p.count - (ds == 1 ? n : 1))
-        var i = o
-        let end = o + n
-        switch (cs == 1, ds == 1, accumulate) {
-        case (true, true, false):
-            var j = c, k = d
-            while i < end { p[i] = v[j] * p[k]; i += 1; j += 1; k += 1 }
-        case (true, true, true):
-            var j = c, k = d
-            while i < end { p[i] += v[j] * p[k]; i += 1; j += 1; k += 1 }
-        case (true, false, false):
-            let y = p[d]
-            var j = c
-            while i < end { p[i] = v[j] * y; i += 1; j += 1 }
-        case (true, false, true):
-            let y = p[d]
-            var j = c
-            while i < end { p[i] += v[j] * y; i += 1; j += 1 }
-        case (false, true, false):
-            let x = v[c]
-            var k = d
-            while i < end { p[i] = x * p[k]; i += 1; k += 1 }
-        case (false, true, true):
-            let x = v[c]
-            var k = d
-            while i < end { p[i] += x * p[k]; i += 1; k += 1 }
-        case (false, false, false):
-            let z = v[c] * p[d]
-            while i < end { p[i] = z; i += 1 }
-        case (false, false, true):
-            let z = v[c] * p[d]
-            while i < end { p[i] += z; i += 1 }
+        let pc = ps.count, vc = vs.count
+        precondition(o >= 0 && c >= 0 && d >= 0 && n >= 1 && o <= pc - n && c < vc && d < pc)
+        if cs == 1 {
+            precondition(c <= vc - n)
+            if ds == 1 {
+                precondition(d <= pc - n)
+                if accumulate {
+                    for i in 0..<n { ps[o &+ i] += vs[c &+ i] * ps[d &+ i] }
+                } else {
+                    for i in 0..<n { ps[o &+ i] = vs[c &+ i] * ps[d &+ i] }
+                }
+            } else {
+                let y = ps[d]
+                if accumulate {
+                    for i in 0..<n { ps[o &+ i] += vs[c &+ i] * y }
+                } else {
+                    for i in 0..<n { ps[o &+ i] = vs[c &+ i] * y }
+                }
+            }
+        } else if ds == 1 {
+            precondition(d <= pc - n)
+            let x = vs[c]
+            if accumulate {
+                for i in 0..<n { ps[o &+ i] += x * ps[d &+ i] }
+            } else {
+                for i in 0..<n { ps[o &+ i] = x * ps[d &+ i] }
+            }
+        } else {
+            let z = vs[c] * ps[d]
+            if accumulate {
+                for i in 0..<n { ps[o &+ i] += z }
+            } else {
+                for i in 0..<n { ps[o &+ i] = z }
+            }
         }
     }
 
     /// Forward-mode step: d out = ∂op/∂a · da + ∂op/∂b · db for each parameter the result
     /// depends on. The coefficients ∂op/∂a, ∂op/∂b are read from a register, a constant ±1,
     /// or computed into the temporary rows.
-    func computePartials(_ ins: TapeInstruction, _ v: inout [Double], _ p: inout [Double]) {
+    func computePartials(_ ins: TapeInstruction, _ v: inout MutableSpan<Double>, _ p: inout MutableSpan<Double>) {
         let n = ins.length, a = ins.a, b = ins.b, out = ins.out
         let sa = ins.aStride, sb = ins.bStride, so = ins.outStride
         var ca = 0, cas = 0, cb = 0, cbs = 0
@@ -482,6 +480,7 @@ struct TapeCompiler {
         }
         if !exponent.isVector {
             switch values[exponent.offset] {
+            case 0: return constant(1)   // a^0 = 1 for every a, as pow has it
             case 1: return try compile(a)
             case 2: return try emit(.square, a, nil)
             case 3: return try emit(.cube, a, nil)

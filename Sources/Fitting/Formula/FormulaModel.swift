@@ -96,14 +96,8 @@ public struct FormulaModel: LeastSquaresProblem, Sendable {
         if residuals.count != m { residuals = [Double](repeating: 0, count: m) }
         return scratch.withScratch(compiled) { s in
             compiled.evaluateValues(parameters, &s)
-            let o = compiled.outputOffset, stride = compiled.outputStride
-            var check = 0.0
-            for i in 0..<m {
-                let r = s.values[o + i * stride] - observedValues[i]
-                residuals[i] = r
-                check += r * 0   // NaN as soon as any r is NaN or ±∞
-            }
-            return check == 0
+            return Self.subtract(
+                s.values, compiled.outputOffset, compiled.outputStride, observedValues, into: &residuals)
         }
     }
 
@@ -112,22 +106,18 @@ public struct FormulaModel: LeastSquaresProblem, Sendable {
         if jacobian.rows != m || jacobian.columns != n { jacobian = Matrix(rows: m, columns: n) }
         return scratch.withScratch(compiled) { s in
             compiled.evaluateDerivatives(parameters, &s)
-            let stride = compiled.outputStride
-            var check = 0.0
+            // Where the model itself is undefined (log of a negative), the derivative formulas
+            // can still give finite numbers; such a Jacobian is meaningless, so reject it too.
+            var finite = Self.allFinite(s.values, compiled.outputOffset, compiled.outputStride == 1 ? m : 1)
             for j in 0..<n {
-                let base = j * m
                 let offset = compiled.outputPartialOffsets[j]
                 if offset < 0 {
-                    for i in 0..<m { jacobian.elements[base + i] = 0 }
+                    Self.fillZero(&jacobian.elements, j * m, m)
                 } else {
-                    for i in 0..<m {
-                        let d = s.partials[offset + i * stride]
-                        jacobian.elements[base + i] = d
-                        check += d * 0
-                    }
+                    finite = Self.copy(s.partials, offset, compiled.outputStride, m, into: &jacobian.elements, at: j * m) && finite
                 }
             }
-            return check == 0
+            return finite
         }
     }
 
@@ -137,6 +127,60 @@ public struct FormulaModel: LeastSquaresProblem, Sendable {
             compiled.evaluateValues(parameters, &s)
             return (0..<observationCount).map { compiled.outputValue(s.values, row: $0) }
         }
+    }
+}
+
+extension FormulaModel {
+    // Output loops over span views (see the kernel notes in CompiledFormula.swift).
+    // Finiteness is checked in a separate pass with an early exit (no loop-carried
+    // floating-point dependency, which would serialise the loop).
+
+
+    /// r[i] = values[o + i·stride] − observed[i]; false if any r[i] is NaN or ±∞.
+    static func subtract(_ values: [Double], _ o: Int, _ stride: Int, _ observed: [Double], into r: inout [Double]) -> Bool {
+        let m = observed.count
+        var rs = r.mutableSpan
+        let vs = values.span, obs = observed.span
+        precondition(rs.count == m && o >= 0 && o <= vs.count - (stride == 1 ? m : 1))
+        if stride == 1 {
+            for i in 0..<m { rs[i] = vs[o &+ i] - obs[i] }
+        } else {
+            let y = vs[o]
+            for i in 0..<m { rs[i] = y - obs[i] }
+        }
+        return allFinite(rs, 0, m)
+    }
+
+    /// e[base + i] = partials[o + i·stride] for i in 0..<m; false if any is NaN or ±∞.
+    static func copy(_ partials: [Double], _ o: Int, _ stride: Int, _ m: Int, into e: inout [Double], at base: Int) -> Bool {
+        var es = e.mutableSpan
+        let ps = partials.span
+        precondition(base >= 0 && base <= es.count - m && o >= 0 && o <= ps.count - (stride == 1 ? m : 1))
+        if stride == 1 {
+            for i in 0..<m { es[base &+ i] = ps[o &+ i] }
+            return allFinite(es, base, m)
+        }
+        let x = ps[o]
+        for i in 0..<m { es[base &+ i] = x }
+        return x.isFinite
+    }
+
+    @inline(__always)
+    private static func allFinite(_ s: borrowing MutableSpan<Double>, _ start: Int, _ m: Int) -> Bool {
+        for i in start..<(start + m) where !s[i].isFinite { return false }
+        return true
+    }
+
+    static func allFinite(_ values: [Double], _ start: Int, _ m: Int) -> Bool {
+        let s = values.span
+        for i in start..<(start + m) where !s[i].isFinite { return false }
+        return true
+    }
+
+    static func fillZero(_ e: inout [Double], _ base: Int, _ m: Int) {
+        var es = e.mutableSpan
+        precondition(base >= 0 && base <= es.count - m)
+        for i in 0..<m { es[base &+ i] = 0 }
     }
 }
 

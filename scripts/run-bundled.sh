@@ -15,7 +15,7 @@ write_atomically() {  # write_atomically TARGET COMMAND...; keeps the command's 
     tmp=$(mktemp "$(dirname "$target")/.tmp.XXXXXX")
     local status=0
     "$@" >"$tmp" || status=$?
-    if [ "$status" -eq 0 ]; then mv "$tmp" "$target"; else rm -f "$tmp"; fi
+    if [ "$status" -eq 0 ]; then chmod 644 "$tmp" && mv "$tmp" "$target"; else rm -f "$tmp"; fi
     return "$status"
 }
 

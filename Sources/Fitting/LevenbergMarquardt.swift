@@ -39,6 +39,11 @@ public struct LevenbergMarquardt: Sendable {
         public var maxEvaluations: Int? = nil
         /// Initial trust region Δ₀ = factor·‖D·θ₀‖ (or factor when θ₀ = 0). MINPACK uses 100.
         public var initialStepFactor: Double = 100
+        /// Stop (`zero_residual`) once ‖r‖ ≤ this absolute value. 0 (the default) means only
+        /// an exact zero. Useful when residuals are whitened (in units of the noise σ): then
+        /// ‖r‖ ≤ 1e-10 is an exact fit for every practical purpose, and a model that can fit
+        /// its few points exactly along a whole valley stops instead of wandering along it.
+        public var absoluteResidualTolerance: Double = 0
 
         public init() {}
     }
@@ -169,7 +174,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
         evaluations = 1
         guard problem.residuals(at: x, into: &fvec) else { termination = .nonFinite; return }
         fnorm = Self.norm(fvec)
-        if fnorm == 0 { termination = .zeroResidual; return }
+        if fnorm <= options.absoluteResidualTolerance { termination = .zeroResidual; return }
 
         var par = 0.0
         var delta = 0.0
@@ -272,7 +277,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                     xnorm = scaledNorm(x)
                     fnorm = fnorm1
                     iterations += 1
-                    if fnorm == 0 { termination = .zeroResidual; return }
+                    if fnorm <= options.absoluteResidualTolerance { termination = .zeroResidual; return }
                 }
 
                 let ftolMet = abs(actred) <= options.ftol && prered <= options.ftol && 0.5 * ratio <= 1

@@ -7,7 +7,7 @@
 /// | `xtol` | the trust region radius is ≤ xtol·‖D·θ‖ (relative step size) | yes |
 /// | `ftol_xtol` | both of the above at the same iteration | yes |
 /// | `gtol` | the cosine between r and every column of J is ≤ gtol | yes |
-/// | `zero_residual` | r = 0 exactly: the model interpolates the data | yes |
+/// | `zero_residual` | r = 0 (or ‖r‖ ≤ the absolute tolerance, when one is set): the model interpolates the data | yes |
 /// | `machine_precision` | ftol, xtol or gtol is below what double precision can resolve: no further reduction is possible (MINPACK info 6–8) | yes |
 /// | `max_evaluations` | the budget of residual evaluations ran out first | no |
 /// | `non_finite` | r or J is not finite at the starting point or at an accepted point | no |

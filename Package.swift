@@ -1,13 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers (DESIGN.md): uptake (CLI) → Fitting → LinearAlgebra → CLinearAlgebra.
+// Layers (DESIGN.md): uptake (CLI) → Reporting → Fitting → LinearAlgebra → CLinearAlgebra.
 // Lower layers never import higher ones.
 let package = Package(
     name: "Uptake",
     products: [
         .executable(name: "uptake", targets: ["uptake"]),
         .library(name: "Fitting", targets: ["Fitting"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     ],
     dependencies: [
@@ -26,6 +27,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
+        .target(name: "Reporting", dependencies: ["Fitting"]),
         .executableTarget(
             name: "uptake",
             dependencies: [
@@ -36,6 +38,7 @@ let package = Package(
         .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "LinearAlgebra"], path: "Benchmarks/UptakeBenchmark"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Fitting"]),
         .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),
     ]
 )

@@ -15,7 +15,8 @@ public enum NoiseSource: String, Sendable {
 /// parameters; ``transforms`` map them to the natural parameters θ people read.
 public struct AdoptionFit: Sendable {
     public let family: CurveFamily
-    public let curve: AdoptionCurve
+    /// The fitted model: the family's curve, anchored at the launch date if one was given.
+    public let curve: LaunchAnchoredCurve
     /// Natural parameter names, e.g. ["ceiling", "growth_rate", "inflection"].
     public let parameterNames: [String]
     /// θ̂ for every natural parameter (fixed ones at their given value).
@@ -66,6 +67,11 @@ public struct AdoptionFit: Sendable {
         var theta = estimates
         for (k, index) in freeIndices.enumerated() { theta[index] = transforms[index].constrained(phi[k]) }
         return theta
+    }
+
+    /// The fitted level at time t (decimal years) for natural parameters θ.
+    public func level(at t: Double, _ theta: [Double]) -> Double {
+        curve.level(at: t, theta)
     }
 
     public func estimate(_ name: String) -> Double? {

@@ -25,13 +25,14 @@ public struct ParameterSpecification: Sendable, Equatable {
 ///
 ///   ½‖r(φ)‖² = ½ Σᵢ ((gᵢ(fᵢ(θ(φ))) − gᵢ(yᵢ)) / σ)² + ½ Σₖ ρₖ(φₖ)²
 ///
-/// with fᵢ the curve's level at tᵢ (or its increase over the period, for flows), gᵢ the
+/// with fᵢ the (launch-anchored) curve's level at tᵢ (or its increase over the period, for
+/// flows), gᵢ the
 /// observation's ``ErrorModel``, σ the noise scale on the error scale, and ρₖ the prior rows
 /// of ``PriorDistribution``. With σ fixed this is −log posterior + const, so the
 /// Levenberg–Marquardt minimum is the MAP estimate and JᵀJ at it is the Laplace
 /// precision (Gauss–Newton form).
 public struct AdoptionFitProblem: LeastSquaresProblem, Sendable {
-    public let curve: AdoptionCurve
+    public let curve: LaunchAnchoredCurve
     public let observations: [CurveObservation]
     public let kind: ObservationKind
     public let errorModels: [ErrorModel]
@@ -44,7 +45,7 @@ public struct AdoptionFitProblem: LeastSquaresProblem, Sendable {
     private let priorIndices: [Int]
     private let observedTransformed: [Double]
 
-    public init(curve: AdoptionCurve, observations: [CurveObservation], kind: ObservationKind,
+    public init(curve: LaunchAnchoredCurve, observations: [CurveObservation], kind: ObservationKind,
                 errorModels: [ErrorModel], specifications: [ParameterSpecification], sigma: Double) {
         precondition(errorModels.count == observations.count, "one error model per observation")
         precondition(specifications.count == curve.parameterCount, "one specification per parameter")
@@ -59,7 +60,11 @@ public struct AdoptionFitProblem: LeastSquaresProblem, Sendable {
         observedTransformed = zip(observations, errorModels).map { $1.transform($0.value) }
     }
 
-    public var residualCount: Int { observations.count + priorIndices.count }
+    /// Observations plus prior rows, padded with zero rows up to the parameter count: when
+    /// sparse data leave a direction free, the solver still runs (the padding changes
+    /// neither the objective nor JᵀJ) and the covariance reports the direction as
+    /// unidentified instead of the fit failing.
+    public var residualCount: Int { max(observations.count + priorIndices.count, freeIndices.count) }
     public var parameterCount: Int { freeIndices.count }
     public var observationCount: Int { observations.count }
     public var priorCount: Int { priorIndices.count }
@@ -107,6 +112,7 @@ public struct AdoptionFitProblem: LeastSquaresProblem, Sendable {
             let k = freeIndices.firstIndex(of: index)!
             r[observations.count + row] = specifications[index].prior!.residual(phi[k], transform: specifications[index].transform).value
         }
+        for row in (observations.count + priorIndices.count)..<residualCount { r[row] = 0 }
         return r.allSatisfy(\.isFinite)
     }
 
@@ -115,11 +121,12 @@ public struct AdoptionFitProblem: LeastSquaresProblem, Sendable {
         let inverseSigma = 1 / sigma
         var gradient = [Double](repeating: 0, count: curve.parameterCount)
         var startGradient = [Double](repeating: 0, count: curve.parameterCount)
+        var scratch = [Double](repeating: 0, count: curve.parameterCount)
         let chain = freeIndices.enumerated().map { specifications[$1].transform.derivative(phi[$0]) }
         for i in 0..<observations.count {
-            var value = curve.level(at: observations[i].time, theta, gradient: &gradient)
+            var value = curve.level(at: observations[i].time, theta, gradient: &gradient, scratch: &scratch)
             if kind == .flow, let start = periodStart(i) {
-                value -= curve.level(at: start, theta, gradient: &startGradient)
+                value -= curve.level(at: start, theta, gradient: &startGradient, scratch: &scratch)
                 for j in gradient.indices { gradient[j] -= startGradient[j] }
             }
             let scale = errorModels[i].derivative(value) * inverseSigma
@@ -131,6 +138,9 @@ public struct AdoptionFitProblem: LeastSquaresProblem, Sendable {
             let k = freeIndices.firstIndex(of: index)!
             for column in 0..<freeIndices.count { jacobian[observations.count + row, column] = 0 }
             jacobian[observations.count + row, k] = specifications[index].prior!.residual(phi[k], transform: specifications[index].transform).derivative
+        }
+        for row in (observations.count + priorIndices.count)..<residualCount {
+            for column in 0..<freeIndices.count { jacobian[row, column] = 0 }
         }
         return jacobian.elements.allSatisfy(\.isFinite)
     }

@@ -60,6 +60,11 @@ public struct AdoptionFitFailure: Error, Sendable, CustomStringConvertible {
     public let family: CurveFamily
     public let reason: String
     public var description: String { "\(family.rawValue): \(reason)" }
+
+    public init(family: CurveFamily, reason: String) {
+        self.family = family
+        self.reason = reason
+    }
 }
 
 /// Fits adoption-curve families to a series by MAP Levenberg–Marquardt in the
@@ -96,9 +101,6 @@ public struct AdoptionFitter: Sendable {
         let specifications = try parameterSpecifications(curve, series)
         let freeCount = specifications.filter { $0.fixedValue == nil }.count
         let n = observations.count
-        guard n + specifications.filter({ $0.fixedValue == nil && $0.prior != nil }).count >= freeCount else {
-            throw AdoptionFitFailure(family: family, reason: "\(series.observations.count) observation(s) cannot determine \(freeCount) parameters without priors")
-        }
         let canEstimateNoise = n - freeCount >= 3
         let priorNoise = series.noisePrior.center
         var sigma = canEstimateNoise && !series.hasPriors ? 1.0 : priorNoise
@@ -152,28 +154,39 @@ public struct AdoptionFitter: Sendable {
     // MARK: - Set-up
 
     private func setUp(_ family: CurveFamily, _ series: AdoptionSeries) throws
-        -> (AdoptionCurve, [CurveObservation], [ErrorModel]) {
+        -> (LaunchAnchoredCurve, [CurveObservation], [ErrorModel]) {
+        if series.observations.isEmpty {
+            // A target with no baseline yet: a prior-only forecast (DESIGN.md).
+            var missing: [String] = []
+            if series.launch == nil { missing.append("a launch date") }
+            if series.ceiling == .estimated { missing.append("a ceiling") }
+            if series.growthRatePrior == nil { missing.append("a growth_rate prior") }
+            if !missing.isEmpty {
+                throw AdoptionFitFailure(family: family, reason: "no observations: a forecast from priors alone needs a launch date, "
+                    + "a ceiling and a growth_rate prior; missing \(missing.joined(separator: ", "))")
+            }
+        }
         if family == .bass && series.launch == nil {
             throw AdoptionFitFailure(family: family, reason: "the Bass model needs a launch date")
         }
+        if let launch = series.launch, let first = series.observations.first, first.time < launch {
+            throw AdoptionFitFailure(family: family, reason: "an observation precedes the launch date")
+        }
         let reference = series.observations.last?.time ?? series.launch ?? 0
         let curve = AdoptionCurve(family, launch: family == .bass ? series.launch : nil, referenceTime: reference)
-        var observations = series.observations
-        var errorModels = series.errorModels
-        // A launch date is an observation of level 0 (DESIGN.md); Bass has it built in.
-        if let launch = series.launch, family != .bass, series.kind == .level {
-            if !observations.contains(where: { $0.time <= launch }) {
-                observations.insert(CurveObservation(time: launch, value: 0), at: 0)
-                errorModels.insert(errorModels.first ?? (series.shareBound.map { .logit(bound: $0, denominator: nil) } ?? .log), at: 0)
-            }
-        }
-        guard !observations.isEmpty else {
-            throw AdoptionFitFailure(family: family, reason: "no observations and no launch date: nothing to fit")
-        }
-        return (curve, observations, errorModels)
+        return (LaunchAnchoredCurve(curve, launch: series.launch), series.observations, series.errorModels)
     }
 
-    private func parameterSpecifications(_ curve: AdoptionCurve, _ series: AdoptionSeries) throws -> [ParameterSpecification] {
+    /// With no observations and no inflection prior, the inflection is assumed at
+    /// launch + 2/r̃ (r̃ the growth prior's median), sd 2/r̃ years: the curve starts slowly
+    /// (the anchored logistic is at 12 % of its ceiling by one growth time after launch).
+    static func assumedInflectionPrior(_ series: AdoptionSeries) -> PriorDistribution? {
+        guard series.observations.isEmpty, series.inflectionPrior == nil,
+              let launch = series.launch, let growth = series.growthRatePrior?.center, growth > 0 else { return nil }
+        return .normal(mean: launch + 2 / growth, sd: 2 / growth)
+    }
+
+    private func parameterSpecifications(_ curve: LaunchAnchoredCurve, _ series: AdoptionSeries) throws -> [ParameterSpecification] {
         curve.parameterNames.map { name in
             switch name {
             case "ceiling", "market":
@@ -198,7 +211,7 @@ public struct AdoptionFitter: Sendable {
                     if case .normal = $0 { return $0 } else { return nil }
                 })
             case "inflection":
-                return ParameterSpecification(transform: .identity, prior: series.inflectionPrior)
+                return ParameterSpecification(transform: .identity, prior: series.inflectionPrior ?? Self.assumedInflectionPrior(series))
             case "shape", "innovation", "imitation", "level":
                 return ParameterSpecification(transform: .positive)
             default:   // intercept, slope
@@ -210,7 +223,8 @@ public struct AdoptionFitter: Sendable {
     // MARK: - Starting values
 
     /// Candidate θ's from linearisations of the curve, over a few ceilings.
-    func startingPoints(_ curve: AdoptionCurve, observations: [CurveObservation], series: AdoptionSeries) -> [[Double]] {
+    func startingPoints(_ anchored: LaunchAnchoredCurve, observations: [CurveObservation], series: AdoptionSeries) -> [[Double]] {
+        let curve = anchored.curve
         let points = observations.filter { $0.value.isFinite }
         let times = points.map(\.time)
         let values = points.map(\.value)
@@ -245,9 +259,11 @@ public struct AdoptionFitter: Sendable {
                 } else if let first = usable.first, let z0 = z.first {
                     t0 = first.0 - z0 / r
                 } else {
-                    t0 = series.inflectionPrior?.center ?? (series.launch.map { $0 + 4 / r } ?? reference)
+                    t0 = series.inflectionPrior?.center ?? (series.launch.map { $0 + 2 / r } ?? reference)
                 }
                 if let prior = series.inflectionPrior, usable.count < 2 { t0 = prior.center }
+                // Anchored at launch, the curve needs its inflection after the launch to rise.
+                if let launch = series.launch, usable.count < 2 { t0 = max(t0, launch + 1 / r) }
                 starts.append(curve.family == .richards ? [k, r, t0, 1] : [k, r, t0])
             }
             return starts
@@ -284,7 +300,7 @@ public struct AdoptionFitter: Sendable {
 
     // MARK: - Summary
 
-    private func summarise(_ family: CurveFamily, _ curve: AdoptionCurve, _ series: AdoptionSeries,
+    private func summarise(_ family: CurveFamily, _ curve: LaunchAnchoredCurve, _ series: AdoptionSeries,
                            _ problem: AdoptionFitProblem, _ lsFit: LeastSquaresFit, canEstimateNoise: Bool) throws -> AdoptionFit {
         let n = problem.observationCount
         let k = problem.parameterCount
@@ -328,9 +344,12 @@ public struct AdoptionFitter: Sendable {
             }
         }
 
-        let diagnostics = IdentifiabilityDiagnosis.notes(
+        var diagnostics = IdentifiabilityDiagnosis.notes(
             curve: curve, problem: problem, covariance: covariance,
             observationCount: series.observations.count, noiseAssumed: !canEstimateNoise, sigma: sigma)
+        if case let .normal(mean, sd)? = Self.assumedInflectionPrior(series), curve.parameterNames.contains("inflection") {
+            diagnostics.append(String(format: "no observations and no inflection prior: inflection assumed at %.2f ± %.2f years (launch + 2/growth rate)", mean, sd))
+        }
 
         let aicc: Double? = (!withPriors && n >= k + 2 && rss > 0)
             ? Double(n) * log(rss / Double(n)) + 2 * Double(k) + 2 * Double(k * (k + 1)) / Double(n - k - 1)

@@ -9,7 +9,7 @@ import Foundation
 /// e² ≈ 7.4) or 5 years for an inflection date. With a prior, the parameter *rests on
 /// its prior* when the data shrink the prior's spread by less than 10 %.
 enum IdentifiabilityDiagnosis {
-    static func notes(curve: AdoptionCurve, problem: AdoptionFitProblem, covariance: ParameterCovariance,
+    static func notes(curve: LaunchAnchoredCurve, problem: AdoptionFitProblem, covariance: ParameterCovariance,
                       observationCount: Int, noiseAssumed: Bool, sigma: Double) -> [String] {
         var notes: [String] = []
         let points = observationCount == 1 ? "1 observation" : "\(observationCount) observations"

@@ -70,7 +70,8 @@ public struct AdoptionCurve: Sendable {
     /// The level y(t; θ).
     public func level(at t: Double, _ θ: [Double]) -> Double {
         precondition(θ.count == parameterCount, "\(family) takes \(parameterCount) parameters, got \(θ.count)")
-        return evaluate(at: t, θ, gradient: nil, stride: 0)
+        var unused: [Double] = []
+        return evaluate(at: t, θ, gradient: &unused, wantGradient: false)
     }
 
     /// The level y(t; θ) and its exact gradient ∂y/∂θ, written into `gradient`
@@ -78,25 +79,24 @@ public struct AdoptionCurve: Sendable {
     public func level(at t: Double, _ θ: [Double], gradient: inout [Double]) -> Double {
         precondition(θ.count == parameterCount, "\(family) takes \(parameterCount) parameters, got \(θ.count)")
         precondition(gradient.count == parameterCount, "gradient must have \(parameterCount) elements")
-        return gradient.withUnsafeMutableBufferPointer { evaluate(at: t, θ, gradient: $0.baseAddress, stride: 1) }
+        return evaluate(at: t, θ, gradient: &gradient, wantGradient: true)
     }
 
-    /// The level, and if `gradient` is not nil, ∂y/∂θⱼ into gradient[j·stride]
-    /// (stride = residual count writes a row of a column-major Jacobian in place).
+    /// The level, and if `wantGradient`, ∂y/∂θⱼ into g[j].
     @inline(__always)
-    func evaluate(at t: Double, _ θ: [Double], gradient g: UnsafeMutablePointer<Double>?, stride s: Int) -> Double {
+    func evaluate(at t: Double, _ θ: [Double], gradient g: inout [Double], wantGradient: Bool) -> Double {
         switch family {
         case .logistic:
             let K = θ[0], r = θ[1], t0 = θ[2]
             let dt = t - t0
             let z = r * dt
             let σ = Self.sigmoid(z)
-            if let g {
+            if wantGradient {
                 // σ' = σ(z)·σ(−z): both factors computed directly, no 1 − σ cancellation.
                 let slope = K * σ * Self.sigmoid(-z)
                 g[0] = σ
-                g[s] = slope * dt
-                g[2 * s] = -slope * r
+                g[1] = slope * dt
+                g[2] = -slope * r
             }
             return K * σ
         case .gompertz:
@@ -105,13 +105,13 @@ public struct AdoptionCurve: Sendable {
             let z = r * dt
             let u = exp(-z)
             let level = exp(-u)
-            if let g {
+            if wantGradient {
                 // d/dz exp(−e^(−z)) = e^(−z)·exp(−e^(−z)) = exp(−z − e^(−z)): one exp, so
                 // z = −800 gives exp(−∞) = 0 instead of ∞·0.
                 let slope = K * exp(-z - u)
                 g[0] = level
-                g[s] = slope * dt
-                g[2 * s] = -slope * r
+                g[1] = slope * dt
+                g[2] = -slope * r
             }
             return K * level
         case .richards:
@@ -120,20 +120,20 @@ public struct AdoptionCurve: Sendable {
             let z = r * dt
             let L = Self.log1pExp(-z)            // log(1 + e^(−z)), stable both ways
             let P = exp(-L / ν)                  // (1 + e^(−z))^(−1/ν)
-            if let g {
+            if wantGradient {
                 // ∂/∂z: P·σ(−z)/ν;  ∂/∂ν: P·L/ν².
                 let slope = K * P * Self.sigmoid(-z) / ν
                 g[0] = P
-                g[s] = slope * dt
-                g[2 * s] = -slope * r
-                g[3 * s] = K * P * L / (ν * ν)
+                g[1] = slope * dt
+                g[2] = -slope * r
+                g[3] = K * P * L / (ν * ν)
             }
             return K * P
         case .bass:
             let m = θ[0], p = θ[1], q = θ[2]
             let τ = t - launchTime
             guard τ > 0 else {
-                if let g { g[0] = 0; g[s] = 0; g[2 * s] = 0 }
+                if wantGradient { g[0] = 0; g[1] = 0; g[2] = 0 }
                 return 0
             }
             let a = p + q
@@ -142,24 +142,24 @@ public struct AdoptionCurve: Sendable {
             let N = -expm1(-x)                   // 1 − e^(−aτ), accurate for small aτ
             let D = p + q * E
             let F = p * N / D
-            if let g {
+            if wantGradient {
                 // ∂F/∂p = E(qN + p·aτ)/D², ∂F/∂q = p·E(aτ − N)/D² (simplified with N + E = 1).
                 let ED = E / D
                 g[0] = F
-                g[s] = m * ED * (q * N + p * x) / D
-                g[2 * s] = m * p * ED * Self.xMinusOneMinusExp(x) / D
+                g[1] = m * ED * (q * N + p * x) / D
+                g[2] = m * p * ED * Self.xMinusOneMinusExp(x) / D
             }
             return m * F
         case .linear:
             let a = θ[0], b = θ[1]
             let dt = t - referenceTime
-            if let g { g[0] = 1; g[s] = dt }
+            if wantGradient { g[0] = 1; g[1] = dt }
             return a + b * dt
         case .exponential:
             let a = θ[0], r = θ[1]
             let dt = t - referenceTime
             let e = exp(r * dt)
-            if let g { g[0] = e; g[s] = a * e * dt }
+            if wantGradient { g[0] = e; g[1] = a * e * dt }
             return a * e
         }
     }

@@ -66,9 +66,9 @@ public struct CurveLeastSquares: LeastSquaresProblem, Sendable {
     public func residuals(at θ: [Double], into r: inout [Double]) -> Bool {
         var finite = true
         for i in 0..<times.count {
-            var model = curve.evaluate(at: times[i], θ, gradient: nil, stride: 0)
+            var model = curve.level(at: times[i], θ)
             if kind == .flow, starts[i] > -.infinity {
-                model -= curve.evaluate(at: starts[i], θ, gradient: nil, stride: 0)
+                model -= curve.level(at: starts[i], θ)
             }
             let ri = model - values[i]
             r[i] = ri
@@ -78,24 +78,21 @@ public struct CurveLeastSquares: LeastSquaresProblem, Sendable {
     }
 
     public func jacobian(at θ: [Double], into J: inout Matrix) -> Bool {
-        let m = times.count
         let n = curve.parameterCount
-        return J.elements.withUnsafeMutableBufferPointer { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return true }
-            return withUnsafeTemporaryAllocation(of: Double.self, capacity: 4) { scratch -> Bool in
-                let tmp = scratch.baseAddress!
-                var finite = true
-                for i in 0..<m {
-                    let row = base + i
-                    _ = curve.evaluate(at: times[i], θ, gradient: row, stride: m)
-                    if kind == .flow, starts[i] > -.infinity {
-                        _ = curve.evaluate(at: starts[i], θ, gradient: tmp, stride: 1)
-                        for j in 0..<n { row[j * m] -= tmp[j] }
-                    }
-                    for j in 0..<n where !row[j * m].isFinite { finite = false }
-                }
-                return finite
+        var gradient = [Double](repeating: 0, count: n)
+        var startGradient = [Double](repeating: 0, count: n)
+        var finite = true
+        for i in 0..<times.count {
+            _ = curve.level(at: times[i], θ, gradient: &gradient)
+            if kind == .flow, starts[i] > -.infinity {
+                _ = curve.level(at: starts[i], θ, gradient: &startGradient)
+                for j in 0..<n { gradient[j] -= startGradient[j] }
+            }
+            for j in 0..<n {
+                J[i, j] = gradient[j]
+                if !gradient[j].isFinite { finite = false }
             }
         }
+        return finite
     }
 }

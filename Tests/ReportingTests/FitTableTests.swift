@@ -1,0 +1,47 @@
+import Foundation
+import XCTest
+import Fitting
+@testable import Reporting
+
+final class FitTableTests: XCTestCase {
+    func testQuotingFollowsRFC4180() {
+        XCTAssertEqual(CSVTable.quoted("plain"), "plain")
+        XCTAssertEqual(CSVTable.quoted("Vung Tau, Ba Ria"), "\"Vung Tau, Ba Ria\"")
+        XCTAssertEqual(CSVTable.quoted("say \"hi\""), "\"say \"\"hi\"\"\"")
+        XCTAssertEqual(CSVTable.number(.nan), "")
+        XCTAssertEqual(CSVTable.number(2023.42), "2023.42")
+    }
+
+    func testFitCSVHasTheContractColumnsAndOneRowPerParameter() throws {
+        let observations = (0..<12).map { i -> CurveObservation in
+            let t = 2015 + Double(i) / 2
+            return CurveObservation(time: t, value: 1000 / (1 + exp(-0.9 * (t - 2018))) * (1 + 0.02 * sin(Double(i))))
+        }
+        let series = AdoptionSeries(observations: observations, errorModels: Array(repeating: .log, count: 12))
+        let result = AdoptionFitter().fitAll([.logistic, .gompertz], to: series)
+        let failure = AdoptionFitFailure(family: .bass, reason: "the Bass model needs a launch date")
+        let table = FitTable.table(fits: result.fits, weights: result.weights, failures: [failure])
+        let lines = table.text.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[0], "family,parameter,estimate,std_error,ci_low,ci_high,aicc,weight,diagnostics")
+        XCTAssertEqual(lines.count, 1 + 3 + 3 + 1)
+        XCTAssertTrue(lines[1].hasPrefix("logistic,ceiling,"))
+        XCTAssertTrue(lines[3].hasPrefix("logistic,inflection,"), lines[3])
+        let inflection = Double(lines[3].split(separator: ",")[2])!
+        XCTAssertEqual(inflection, 2018, accuracy: 0.1, "decimal years")
+        XCTAssertEqual(lines.last, "bass,,,,,,,0,not fitted: the Bass model needs a launch date")
+        // Weights of the fitted families sum to 1.
+        let weights = lines[1...6].map { Double($0.split(separator: ",", omittingEmptySubsequences: false)[7])! }
+        XCTAssertEqual(weights[0] + weights[3], 1, accuracy: 1e-12)
+    }
+
+    func testAtomicWriteReplacesWholeFilesAndLeavesNoTemporaries() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("uptake-atomic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("sub/fit.csv").path
+        try AtomicFile.write("a\n", to: path)
+        try AtomicFile.write("b,c\n", to: path)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "b,c\n")
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("sub").path)
+        XCTAssertEqual(left, ["fit.csv"])
+    }
+}

@@ -69,8 +69,8 @@ def main():
         covered += inside
         phase[b, 1] += 1
         phase[b, 2] += inside[0]
-        phase_widths[b].append(widths[-1])
         widths.append(2 * half[0] / true[0])
+        phase_widths[b].append(widths[-1])
         wild += p[0] > 10 * true[0]
     seconds = time.perf_counter() - t_start
 

@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers (DESIGN.md): uptake (CLI) → Reporting → Fitting → LinearAlgebra → CLinearAlgebra.
-// Lower layers never import higher ones.
+// Layers (DESIGN.md): uptake (CLI) → Reporting → Scenarios → Forecasting → Fitting →
+// LinearAlgebra → CLinearAlgebra. Lower layers never import higher ones.
 let package = Package(
     name: "Uptake",
     products: [
@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -27,17 +28,21 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m")]
         ),
         .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
-        .target(name: "Reporting", dependencies: ["Fitting"]),
+        .target(name: "Forecasting", dependencies: ["Fitting", "LinearAlgebra"]),
+        .target(name: "Scenarios", dependencies: ["Forecasting", "Fitting", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reporting", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
         .executableTarget(
             name: "uptake",
             dependencies: [
-                "Fitting",
+                "Fitting", "Forecasting", "Scenarios", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "LinearAlgebra"], path: "Benchmarks/UptakeBenchmark"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Fitting"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Fitting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Fitting"]),
         .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),
     ]

@@ -1,0 +1,186 @@
+import Fitting
+
+/// How far apart the forecast's time points are (DESIGN.md, `forecast.step`).
+public enum ForecastStep: String, Sendable, CaseIterable {
+    case month, quarter, year
+
+    var months: Int {
+        switch self {
+        case .month: return 1
+        case .quarter: return 3
+        case .year: return 12
+        }
+    }
+}
+
+/// The time grid of a forecast (DESIGN.md, "The time grid"): `referenceDate` is the last
+/// observation (or the launch, or the run's start when there is neither); step h ≥ 1 ends at
+/// the end of the h-th calendar month / quarter / year after it, up to the horizon.
+public struct ForecastGrid: Sendable, Equatable {
+    public let referenceDate: CalendarDate
+    public let step: ForecastStep
+    /// Grid dates for h = 1…H; the last is the first grid date on or after the horizon.
+    public let dates: [CalendarDate]
+
+    public init(referenceDate: CalendarDate, horizon: CalendarDate, step: ForecastStep) {
+        self.referenceDate = referenceDate
+        self.step = step
+        var dates: [CalendarDate] = []
+        var h = 1
+        while true {
+            let date = Self.endOfPeriod(referenceDate, h: h, step: step)
+            dates.append(date)
+            if date >= horizon { break }
+            h += 1
+        }
+        self.dates = dates
+    }
+
+    /// The end of the h-th calendar month / quarter / year after `reference`.
+    static func endOfPeriod(_ reference: CalendarDate, h: Int, step: ForecastStep) -> CalendarDate {
+        switch step {
+        case .month: return reference.endOfMonth(after: h)
+        case .quarter:
+            // End of the quarter containing the reference month, then h quarters on.
+            let quarterEndMonth = ((reference.month - 1) / 3) * 3 + 3
+            let base = CalendarDate(year: reference.year, month: quarterEndMonth, day: 1)!
+            return base.endOfMonth(after: 3 * h)
+        case .year:
+            let base = CalendarDate(year: reference.year, month: 12, day: 1)!
+            return base.endOfMonth(after: 12 * h)
+        }
+    }
+
+    public var times: [Double] { dates.map(\.decimalYear) }
+}
+
+/// A variant's levers (DESIGN.md, `variants`): from `from` on, the growth rate is multiplied,
+/// the ceiling multiplied, and the level shifted, each by a draw per path.
+public struct VariantLevers: Sendable, Equatable {
+    public var id: String
+    public var from: CalendarDate?
+    public var growthMultiplier: PriorDistribution?
+    public var ceilingMultiplier: PriorDistribution?
+    public var levelShift: PriorDistribution?
+
+    public init(id: String, from: CalendarDate? = nil, growthMultiplier: PriorDistribution? = nil,
+                ceilingMultiplier: PriorDistribution? = nil, levelShift: PriorDistribution? = nil) {
+        self.id = id
+        self.from = from
+        self.growthMultiplier = growthMultiplier
+        self.ceilingMultiplier = ceilingMultiplier
+        self.levelShift = levelShift
+    }
+
+    public static let baseline = VariantLevers(id: "baseline")
+}
+
+/// A target as the forecasting layer needs it.
+public struct ForecastTarget: Sendable, Equatable {
+    public var label: String
+    public var value: Double
+    public var deadline: CalendarDate
+    public var assumed: Bool
+
+    public init(label: String, value: Double, deadline: CalendarDate, assumed: Bool = false) {
+        self.label = label
+        self.value = value
+        self.deadline = deadline
+        self.assumed = assumed
+    }
+}
+
+/// Verdict thresholds on P(met) (DESIGN.md, "Feasibility").
+public struct VerdictThresholds: Sendable, Equatable {
+    public var onTrack: Double
+    public var offTrack: Double
+
+    public init(onTrack: Double = 0.8, offTrack: Double = 0.2) {
+        self.onTrack = onTrack
+        self.offTrack = offTrack
+    }
+}
+
+public enum Verdict: String, Sendable, CaseIterable {
+    case onTrack = "on_track", atRisk = "at_risk", offTrack = "off_track", met
+}
+
+/// The outcome for one target under one variant (one row of feasibility.csv).
+public struct TargetFeasibility: Sendable, Equatable {
+    public var target: ForecastTarget
+    public var variant: String
+    /// P(the level reaches the target value by the deadline).
+    public var pMeet: Double
+    /// Monte Carlo standard error √(p(1−p)/paths).
+    public var pMeetStandardError: Double
+    /// 5 %, 50 %, 95 % quantiles of the level at the deadline.
+    public var valueAtDeadline: (q05: Double, q50: Double, q95: Double)
+    /// 10 %, 50 %, 90 % quantiles of the date first reached; nil when fewer than that share
+    /// of paths reach the target by the horizon.
+    public var dateReached: (q10: CalendarDate?, q50: CalendarDate?, q90: CalendarDate?)
+    public var verdict: Verdict
+
+    public static func == (a: TargetFeasibility, b: TargetFeasibility) -> Bool {
+        a.target == b.target && a.variant == b.variant && a.pMeet == b.pMeet
+            && a.pMeetStandardError == b.pMeetStandardError
+            && a.valueAtDeadline == b.valueAtDeadline && a.dateReached == b.dateReached && a.verdict == b.verdict
+    }
+}
+
+/// One variant's forecast: per grid date, the 23 hub quantiles, mean and median, and the
+/// CDF at each target value; plus feasibility per target.
+public struct VariantForecast: Sendable {
+    public var variant: String
+    public var grid: ForecastGrid
+    /// The quantile levels (by default the 23 hub levels).
+    public var levels: [Double]
+    /// quantiles[h][l]: level `levels[l]` at grid date h; non-decreasing in l.
+    public var quantiles: [[Double]]
+    public var mean: [Double]
+    public var median: [Double]
+    /// cdf[h][k] = P(y ≤ cdfValues[k]) at grid date h.
+    public var cdfValues: [Double]
+    public var cdf: [[Double]]
+    public var feasibility: [TargetFeasibility]
+}
+
+/// The 23 quantile levels of the forecast hubs: 0.01, 0.025, 0.05, 0.10, …, 0.95, 0.975, 0.99.
+public let hubQuantileLevels: [Double] = [0.01, 0.025] + (1...19).map { Double($0 * 5) / 100 } + [0.975, 0.99]
+
+/// Everything a forecast needs, independent of how it was written down.
+public struct ForecastRequest: Sendable {
+    public var series: AdoptionSeries
+    public var families: [CurveFamily]
+    public var grid: ForecastGrid
+    /// The baseline first, then each variant.
+    public var variants: [VariantLevers]
+    public var targets: [ForecastTarget]
+    public var thresholds: VerdictThresholds
+    public var paths: Int
+    public var seed: UInt64
+    /// For shares: 100 or 1; paths stay in [0, bound].
+    public var shareBound: Double? { series.shareBound }
+
+    public init(series: AdoptionSeries, families: [CurveFamily], grid: ForecastGrid, variants: [VariantLevers],
+                targets: [ForecastTarget], thresholds: VerdictThresholds, paths: Int, seed: UInt64) {
+        self.series = series; self.families = families; self.grid = grid; self.variants = variants
+        self.targets = targets; self.thresholds = thresholds; self.paths = paths; self.seed = seed
+    }
+}
+
+/// The fits and the per-variant forecasts of one request.
+public struct ForecastResult: Sendable {
+    public var fits: [AdoptionFit]
+    public var weights: [Double]
+    public var failures: [AdoptionFitFailure]
+    /// In the order of `ForecastRequest.variants`.
+    public var forecasts: [VariantForecast]
+    /// Assumptions the forecast made that the scenario did not state (e.g. the default noise).
+    public var assumptions: [String]
+
+    public init(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure],
+                forecasts: [VariantForecast], assumptions: [String]) {
+        self.fits = fits; self.weights = weights; self.failures = failures
+        self.forecasts = forecasts; self.assumptions = assumptions
+    }
+}

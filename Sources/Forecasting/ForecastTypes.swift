@@ -120,6 +120,13 @@ public struct TargetFeasibility: Sendable, Equatable {
     public var dateReached: (q10: CalendarDate?, q50: CalendarDate?, q90: CalendarDate?)
     public var verdict: Verdict
 
+    public init(target: ForecastTarget, variant: String, pMeet: Double, pMeetStandardError: Double,
+                valueAtDeadline: (q05: Double, q50: Double, q95: Double),
+                dateReached: (q10: CalendarDate?, q50: CalendarDate?, q90: CalendarDate?), verdict: Verdict) {
+        self.target = target; self.variant = variant; self.pMeet = pMeet; self.pMeetStandardError = pMeetStandardError
+        self.valueAtDeadline = valueAtDeadline; self.dateReached = dateReached; self.verdict = verdict
+    }
+
     public static func == (a: TargetFeasibility, b: TargetFeasibility) -> Bool {
         a.target == b.target && a.variant == b.variant && a.pMeet == b.pMeet
             && a.pMeetStandardError == b.pMeetStandardError
@@ -142,6 +149,17 @@ public struct VariantForecast: Sendable {
     public var cdfValues: [Double]
     public var cdf: [[Double]]
     public var feasibility: [TargetFeasibility]
+    /// samples[i][h]: path i at grid date h, for the first `ForecastRequest.sampleCount`
+    /// paths (the optional `sample` output type); empty by default.
+    public var samples: [[Double]] = []
+
+    public init(variant: String, grid: ForecastGrid, levels: [Double], quantiles: [[Double]], mean: [Double],
+                median: [Double], cdfValues: [Double], cdf: [[Double]], feasibility: [TargetFeasibility],
+                samples: [[Double]] = []) {
+        self.variant = variant; self.grid = grid; self.levels = levels; self.quantiles = quantiles
+        self.mean = mean; self.median = median; self.cdfValues = cdfValues; self.cdf = cdf
+        self.feasibility = feasibility; self.samples = samples
+    }
 }
 
 /// The 23 quantile levels of the forecast hubs: 0.01, 0.025, 0.05, 0.10, …, 0.95, 0.975, 0.99.
@@ -158,6 +176,12 @@ public struct ForecastRequest: Sendable {
     public var thresholds: VerdictThresholds
     public var paths: Int
     public var seed: UInt64
+    /// Inflation of the parameter and noise uncertainty (identity by default); see
+    /// ``UncertaintyCalibration``.
+    public var calibration = UncertaintyCalibration()
+    /// How many paths per variant to keep whole in ``VariantForecast/samples`` (the first
+    /// ones, by path index); 0 by default.
+    public var sampleCount = 0
     /// For shares: 100 or 1; paths stay in [0, bound].
     public var shareBound: Double? { series.shareBound }
 

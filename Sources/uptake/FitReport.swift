@@ -1,5 +1,6 @@
 import Fitting
 import Foundation
+import Reporting
 
 /// Renders a least-squares fit for people (a brief report in the manner of Ceres'
 /// `Solver::Summary::BriefReport`) and for scripts (the JSON contract of `uptake fit`).

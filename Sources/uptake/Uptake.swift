@@ -10,15 +10,20 @@ struct Uptake: ParsableCommand {
         commandName: "uptake",
         abstract: "Fit adoption curves and test whether digital-transformation targets will be met.",
         discussion: """
-            Exit codes: 0 ok; 2 bad input (usage, formula, data); 3 a fit did not converge.
+            Exit codes: 0 ok; 1 `check --strict` found a target off track; 2 bad input (usage, \
+            scenario, formula, data); 3 a fit or forecast failed. In a batch the worst wins: 2, \
+            then 3, then 1.
 
-            Example:
+            Examples:
+              uptake init my-target                 # a commented scenario template
+              uptake validate Scenarios/            # check files without running them
+              uptake run Scenarios/                 # forecasts, fits and verdicts into Results/
+              uptake check Scenarios/ --strict      # one line per target; exit 1 if off track
               uptake fit --formula "y = b1/(1+exp(b2-b3*x))" --data data.csv \\
                          --start b1=100,b2=1,b3=0.1
-              (data.csv has a header row 'x,y' and one row per observation)
             """,
         version: version,
-        subcommands: [FitCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self]
     )
 }
 

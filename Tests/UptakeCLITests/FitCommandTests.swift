@@ -289,7 +289,7 @@ final class FitCommandTests: XCTestCase {
             let result = try uptake(arguments)
             XCTAssertEqual(result.exitCode, 0, "\(arguments): \(result.stderr)")
             XCTAssertEqual(result.stderr, "", "\(arguments)")
-            XCTAssertTrue(result.stdout.contains("Example:"), "\(arguments): \(result.stdout)")
+            XCTAssertTrue(result.stdout.contains("Example:") || result.stdout.contains("Examples:"), "\(arguments): \(result.stdout)")
             XCTAssertTrue(result.stdout.contains("uptake fit --formula"), "\(arguments): \(result.stdout)")
             XCTAssertTrue(result.stdout.contains("--start"), "\(arguments): \(result.stdout)")
         }

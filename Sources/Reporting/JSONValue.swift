@@ -1,6 +1,6 @@
 /// A minimal JSON document with ordered keys, so the output contract prints its fields in
 /// the documented order and non-finite numbers become `null`.
-indirect enum JSONValue {
+public indirect enum JSONValue: Sendable {
     case object([(String, JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -9,7 +9,7 @@ indirect enum JSONValue {
     case bool(Bool)
     case null
 
-    func rendered(indent: Int = 0) -> String {
+    public func rendered(indent: Int = 0) -> String {
         let pad = String(repeating: "  ", count: indent)
         let inner = String(repeating: "  ", count: indent + 1)
         switch self {

@@ -1,0 +1,201 @@
+import Dispatch
+import Foundation
+import Fitting
+import LinearAlgebra
+
+/// Fit → ensemble → simulate → summarise: the Monte Carlo forecast of one request
+/// (DESIGN.md, "Monte Carlo", "Feasibility", "Outputs").
+///
+/// ```swift
+/// let result = try Forecaster.run(request, jobs: 2)
+/// for forecast in result.forecasts {
+///     print(forecast.variant, forecast.median.last!, forecast.feasibility.map(\.pMeet))
+/// }
+/// ```
+///
+/// Reproducibility: every random number is a function of (seed, path index, draw index)
+/// (``CounterBasedRandomStream``; common to all variants), each path is computed by itself, and every
+/// reduction (quantiles, means, probabilities) runs over all paths in path order. So the
+/// result is bitwise the same for any `jobs` and any batch order; it depends on the request
+/// (observations, families, grid, variants, targets, paths, seed, calibration) only.
+///
+/// Parallelism: `jobs` workers (`DispatchQueue.concurrentPerform`) take batches of
+/// ``PathSimulator/batchSize`` paths round-robin; each batch writes its own buffer. The
+/// summaries are parallel over grid points. OpenBLAS is pinned to one thread (DESIGN.md,
+/// "BLAS/LAPACK": two thread pools on the same cores fight).
+///
+/// Memory: paths × grid points doubles per variant (10⁴ paths × 60 months: 4.8 MB), plus
+/// two doubles per path and target.
+public enum Forecaster {
+    public static func run(_ request: ForecastRequest, jobs: Int = 1) throws -> ForecastResult {
+        guard request.paths >= 1 else {
+            throw ForecastError.invalidRequest("paths must be at least 1 (got \(request.paths))")
+        }
+        guard !request.grid.dates.isEmpty else {
+            throw ForecastError.invalidRequest("the forecast grid is empty: the horizon must be after the last observation")
+        }
+        if let late = request.targets.first(where: { $0.deadline > request.grid.dates.last! }) {
+            throw ForecastError.invalidRequest("target '\(late.label)': its deadline \(late.deadline) is after the forecast "
+                + "horizon (\(request.grid.dates.last!)); extend forecast.horizon or move the deadline")
+        }
+        let calibration = request.calibration
+        guard calibration.parameterScale.isFinite, calibration.parameterScale >= 0,
+              calibration.noiseScale.isFinite, calibration.noiseScale >= 0 else {
+            throw ForecastError.invalidRequest("uncertainty calibration scales must be finite and ≥ 0 "
+                + "(got parameter \(calibration.parameterScale), noise \(calibration.noiseScale))")
+        }
+        let (fits, weights, failures) = AdoptionFitter().fitAll(request.families, to: request.series)
+        guard !fits.isEmpty else { throw ForecastError.noFamilyFitted(failures) }
+        BLAS.setThreadCount(1)
+
+        let series = request.series
+        let grid = request.grid
+        let times = grid.times
+        let referenceTime = grid.referenceDate.decimalYear
+        var assumptions: [String] = []
+
+        var models: [FamilyModel] = []
+        for fit in fits {
+            let sampler = try ParameterSampler(fit: fit, series: series, parameterScale: calibration.parameterScale)
+            let residual = ResidualProcess(fit: fit, series: series, referenceTime: referenceTime, gridTimes: times,
+                                           noiseScale: calibration.noiseScale)
+            assumptions += sampler.notes
+            if fit.noiseSource == .assumed {
+                assumptions.append(String(format: "%@: too few observations to estimate the noise; σ = %.3g on the %@ scale assumed",
+                                          fit.family.rawValue, fit.sigma, residual.errorModel.description))
+            }
+            models.append(FamilyModel(family: fit.family, curve: fit.curve, estimates: fit.estimates,
+                                      hasCeiling: VariantLeverPlan.hasCeiling(fit.family), sampler: sampler, residual: residual))
+        }
+        if series.observations.count < ResidualProcess.minimumObservationsForCoefficient {
+            assumptions.append("fewer than \(ResidualProcess.minimumObservationsForCoefficient) observations: "
+                + "future deviations from the curve follow an AR(1) with coefficient \(ResidualProcess.defaultCoefficient) per step (assumed)")
+        }
+
+        var cumulative: [Double] = []
+        var total = 0.0
+        let usable = weights.allSatisfy { $0.isFinite && $0 >= 0 } && weights.reduce(0, +) > 0
+        for w in weights { total += usable ? w : 1; cumulative.append(total) }
+        cumulative = cumulative.map { $0 / total }
+
+        let variants = request.variants.isEmpty ? [VariantLevers.baseline] : request.variants
+        var forecasts: [VariantForecast] = []
+        for levers in variants {
+            let plan = VariantLeverPlan(levers, referenceTime: referenceTime, referenceDate: grid.referenceDate,
+                                        families: fits.map(\.family))
+            assumptions += plan.notes
+            let simulator = PathSimulator(
+                models: models, cumulativeWeights: cumulative, seed: request.seed,
+                times: times, referenceTime: referenceTime, lastObserved: series.observations.last?.value,
+                isFlow: series.kind == .flow, shareBound: series.shareBound, levers: plan,
+                targets: request.targets.map {
+                    ($0.value, DeadlinePosition(deadline: $0.deadline.decimalYear, referenceTime: referenceTime, times: times))
+                })
+            let (forecast, fallbacks) = try simulateVariant(simulator, request: request, variant: levers.id, jobs: jobs)
+            if fallbacks > 0 {
+                assumptions.append("variant \(levers.id): \(fallbacks) of \(request.paths) paths drew parameters that made the "
+                    + "curve non-finite and were run at the fitted values")
+            }
+            forecasts.append(forecast)
+        }
+        var seen = Set<String>()
+        assumptions = assumptions.filter { seen.insert($0).inserted }
+        return ForecastResult(fits: fits, weights: weights, failures: failures, forecasts: forecasts, assumptions: assumptions)
+    }
+
+    /// Per grid point: quantiles, mean and CDF, written by one reduction worker.
+    private final class GridSummary: @unchecked Sendable {
+        var quantiles: [Double] = []
+        var mean = 0.0
+        var cdf: [Double] = []
+    }
+
+    private final class TargetSummary: @unchecked Sendable {
+        var feasibility: TargetFeasibility?
+    }
+
+    private static func simulateVariant(_ simulator: PathSimulator, request: ForecastRequest, variant: String,
+                                        jobs: Int) throws -> (VariantForecast, fallbacks: Int) {
+        let paths = request.paths
+        let steps = simulator.times.count
+        let size = PathSimulator.batchSize
+        let batchCount = (paths + size - 1) / size
+        let batches = (0..<batchCount).map { PathBatch(start: $0 * size, count: min(size, paths - $0 * size)) }
+        let workers = max(1, min(jobs, batchCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var workspace = BatchWorkspace(models: simulator.models, steps: steps)
+            var b = worker
+            while b < batchCount {
+                simulator.simulate(batches[b], &workspace)
+                b += workers
+            }
+        }
+        if let failure = batches.lazy.compactMap(\.failure).first { throw failure }
+
+        let levels = hubQuantileLevels
+        let cdfValues = Array(Set(request.targets.map(\.value))).sorted()
+        let summaries = (0..<steps).map { _ in GridSummary() }
+        let reducers = max(1, min(jobs, steps))
+        DispatchQueue.concurrentPerform(iterations: reducers) { worker in
+            var column = [Double](repeating: 0, count: paths)
+            var sorter = RadixSort()
+            var h = worker
+            while h < steps {
+                for batch in batches {
+                    let values = batch.values, start = batch.start, count = batch.count
+                    for i in 0..<count { column[start + i] = values[h * count + i] }
+                }
+                var sum = 0.0
+                for v in column { sum += v }
+                sorter.sort(&column)
+                let summary = summaries[h]
+                summary.mean = sum / Double(paths)
+                summary.quantiles = levels.map { SampleQuantiles.quantile(sorted: column, $0) }
+                summary.cdf = cdfValues.map { SampleQuantiles.cumulativeProbability(sorted: column, atMost: $0) }
+                h += reducers
+            }
+        }
+
+        let targetSummaries = request.targets.map { _ in TargetSummary() }
+        let targetWorkers = max(1, min(jobs, request.targets.count))
+        DispatchQueue.concurrentPerform(iterations: request.targets.isEmpty ? 0 : targetWorkers) { worker in
+            var sorter = RadixSort()
+            var j = worker
+            while j < request.targets.count {
+                let target = request.targets[j]
+                var reach = [Double](repeating: .infinity, count: paths)
+                var atDeadline: [Double] = []
+                let inForecast = simulator.targets[j].deadline != nil
+                if inForecast { atDeadline = [Double](repeating: 0, count: paths) }
+                for batch in batches {
+                    let times = batch.reachTimes, values = batch.deadlineValues, start = batch.start, count = batch.count
+                    for i in 0..<count {
+                        reach[start + i] = times[j * count + i]
+                        if inForecast { atDeadline[start + i] = values[j * count + i] }
+                    }
+                }
+                sorter.sort(&reach)
+                sorter.sort(&atDeadline)
+                targetSummaries[j].feasibility = TargetFeasibilityAnalysis.feasibility(
+                    target, variant: variant, series: request.series, referenceTime: simulator.referenceTime,
+                    deadlineValues: atDeadline, reachTimes: reach, paths: paths, thresholds: request.thresholds)
+                j += targetWorkers
+            }
+        }
+
+        var samples: [[Double]] = []
+        for p in 0..<min(request.sampleCount, paths) {
+            let batch = batches[p / size]
+            let i = p - batch.start
+            samples.append((0..<steps).map { batch.values[$0 * batch.count + i] })
+        }
+        let medianLevel = levels.firstIndex(of: 0.5)
+        let forecast = VariantForecast(
+            variant: variant, grid: request.grid, levels: levels, quantiles: summaries.map(\.quantiles),
+            mean: summaries.map(\.mean),
+            median: summaries.map { s in medianLevel.map { s.quantiles[$0] } ?? .nan },
+            cdfValues: cdfValues, cdf: summaries.map(\.cdf),
+            feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
+        return (forecast, batches.reduce(0) { $0 + $1.fallbackCount })
+    }
+}

@@ -1,0 +1,125 @@
+import Fitting
+import Forecasting
+import Foundation
+import Scenarios
+
+/// `fan.svg`: the baseline forecast as a fan chart — observations, the median, the 50 / 80 /
+/// 95 % bands, each target as a marker with its deadline as a dashed line, the other
+/// variants' medians as dashed lines. Assumed inputs are drawn hollow and labelled
+/// "(assumed)"; the footer counts them. Plain SVG 1.1, no scripts, fixed number formatting
+/// so the file is byte-identical across runs.
+public enum FanChart {
+    static let width = 860.0, height = 480.0
+    static let left = 70.0, right = 30.0, marginTop = 50.0, bottom = 80.0
+
+    public static func svg(scenario: Scenario, forecasts: [VariantForecast], assumptions: [String]) -> String {
+        guard let baseline = forecasts.first, !baseline.grid.dates.isEmpty else { return emptyChart(scenario) }
+        let levels = baseline.levels
+        func band(_ level: Double) -> [Double]? {
+            guard let l = levels.firstIndex(where: { abs($0 - level) < 1e-9 }) else { return nil }
+            return baseline.quantiles.map { $0[l] }
+        }
+        let reference = baseline.grid.referenceDate.decimalYear
+        let gridTimes = baseline.grid.times
+        let observationTimes = scenario.observations.map(\.date.decimalYear)
+        let startTime = min(observationTimes.first ?? reference, scenario.launch?.decimalYear ?? reference, reference)
+        let endTime = max(gridTimes.last ?? reference, scenario.targets.map(\.by.decimalYear).max() ?? reference)
+        let values = scenario.observations.map(\.value) + scenario.targets.map(\.value)
+            + (band(0.975) ?? []) + baseline.median
+        var valueTop = max(values.filter(\.isFinite).max() ?? 1, 1e-9) * 1.08
+        if let bound = scenario.metric.kind.bound { valueTop = min(valueTop, bound * 1.02) }
+
+        let plotWidth = width - left - right, plotHeight = height - marginTop - bottom
+        func x(_ t: Double) -> Double { left + (t - startTime) / max(endTime - startTime, 1e-9) * plotWidth }
+        func y(_ v: Double) -> Double { marginTop + plotHeight - min(max(v, 0), valueTop) / valueTop * plotHeight }
+
+        var svg = """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="12">
+        <title>\(escape(scenario.title ?? scenario.id))</title>
+        <rect x="0" y="0" width="\(f(width))" height="\(f(height))" fill="white"/>
+        <text x="\(f(left))" y="24" font-size="15" font-weight="bold">\(escape(scenario.title ?? scenario.id))</text>
+        <text x="\(f(left))" y="40" fill="#555">\(escape(scenario.metric.name)), baseline forecast from \(baseline.grid.referenceDate): median and 50 / 80 / 95 % bands</text>
+
+        """
+        // Axes, year ticks and value ticks.
+        svg += "<line x1=\"\(f(left))\" y1=\"\(f(marginTop + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(marginTop + plotHeight))\" stroke=\"#333\"/>\n"
+        svg += "<line x1=\"\(f(left))\" y1=\"\(f(marginTop))\" x2=\"\(f(left))\" y2=\"\(f(marginTop + plotHeight))\" stroke=\"#333\"/>\n"
+        let firstYear = Int(startTime.rounded(.up)), lastYear = Int(endTime.rounded(.down))
+        let yearStep = max(1, (lastYear - firstYear) / 10 + 1)
+        for year in Swift.stride(from: firstYear, through: lastYear, by: yearStep) {
+            let px = x(Double(year))
+            svg += "<line x1=\"\(f(px))\" y1=\"\(f(marginTop + plotHeight))\" x2=\"\(f(px))\" y2=\"\(f(marginTop + plotHeight + 5))\" stroke=\"#333\"/>"
+            svg += "<text x=\"\(f(px))\" y=\"\(f(marginTop + plotHeight + 18))\" text-anchor=\"middle\">\(year)</text>\n"
+        }
+        for k in 0...4 {
+            let v = valueTop * Double(k) / 4
+            svg += "<line x1=\"\(f(left - 5))\" y1=\"\(f(y(v)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(v)))\" stroke=\"#eee\"/>"
+            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(label(v))</text>\n"
+        }
+
+        // Bands from the reference point (the last observation) onwards.
+        let anchorValue = scenario.observations.last?.value
+        for (lo, hi, opacity) in [(0.025, 0.975, 0.18), (0.10, 0.90, 0.28), (0.25, 0.75, 0.42)] {
+            guard let low = band(lo), let high = band(hi) else { continue }
+            var points: [(Double, Double)] = []
+            if let anchorValue { points.append((x(reference), y(anchorValue))) }
+            points += zip(gridTimes, high).map { (x($0), y($1)) }
+            points += zip(gridTimes, low).reversed().map { (x($0), y($1)) }
+            svg += "<polygon fill=\"#1f77b4\" fill-opacity=\"\(f(opacity))\" stroke=\"none\" points=\"\(points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
+        }
+        var medianPoints = anchorValue.map { [(x(reference), y($0))] } ?? []
+        medianPoints += zip(gridTimes, baseline.median).map { (x($0), y($1)) }
+        svg += "<polyline fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\" points=\"\(medianPoints.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
+        let variantColours = ["#d62728", "#2ca02c", "#9467bd", "#8c564b"]
+        for (index, forecast) in forecasts.dropFirst().enumerated() {
+            let colour = variantColours[index % variantColours.count]
+            let points = zip(forecast.grid.times, forecast.median).map { "\(f(x($0))),\(f(y($1)))" }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\" points=\"\(points)\"/>\n"
+            svg += "<text x=\"\(f(left + plotWidth - 4))\" y=\"\(f(marginTop + 14 + 14 * Double(index)))\" text-anchor=\"end\" fill=\"\(colour)\">variant \(escape(forecast.variant)) (median)</text>\n"
+        }
+
+        // Observations: filled dots, hollow when assumed.
+        for observation in scenario.observations {
+            let fill = observation.assumed ? "white" : "#111"
+            svg += "<circle cx=\"\(f(x(observation.date.decimalYear)))\" cy=\"\(f(y(observation.value)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#111\"/>\n"
+        }
+        if let launch = scenario.launch {
+            svg += "<text x=\"\(f(x(launch.decimalYear)))\" y=\"\(f(marginTop + plotHeight - 6))\" fill=\"#555\">launch</text>\n"
+        }
+        // Targets: a diamond at (deadline, value) and the deadline as a dashed line.
+        for target in scenario.targets {
+            let px = x(target.by.decimalYear), py = y(target.value)
+            svg += "<line x1=\"\(f(px))\" y1=\"\(f(marginTop))\" x2=\"\(f(px))\" y2=\"\(f(marginTop + plotHeight))\" stroke=\"#e67e22\" stroke-dasharray=\"4 4\"/>\n"
+            let fill = target.assumed ? "white" : "#e67e22"
+            svg += "<polygon points=\"\(f(px)),\(f(py - 7)) \(f(px + 7)),\(f(py)) \(f(px)),\(f(py + 7)) \(f(px - 7)),\(f(py))\" fill=\"\(fill)\" stroke=\"#e67e22\" stroke-width=\"2\"/>\n"
+            let text = "\(target.label)\(target.assumed ? " (assumed)" : "")"
+            svg += "<text x=\"\(f(px - 10))\" y=\"\(f(py - 10))\" text-anchor=\"end\" fill=\"#a04000\">\(escape(text))</text>\n"
+        }
+        let footer = assumptions.isEmpty
+            ? "All inputs from the cited source."
+            : "\(assumptions.count) assumption\(assumptions.count == 1 ? "" : "s") not in the source (hollow markers; listed in run.json)."
+        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 40))\" fill=\"#555\">● observation  ◇ target  ○ assumed  ▮ 50 / 80 / 95 % bands</text>\n"
+        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 22))\" fill=\"#555\">\(escape(footer)) Source: \(escape(scenario.source ?? "not given"))</text>\n"
+        svg += "</svg>\n"
+        return svg
+    }
+
+    private static func emptyChart(_ scenario: Scenario) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"60\"><text x=\"10\" y=\"30\">\(escape(scenario.id)): no forecast</text></svg>\n"
+    }
+
+    /// Two decimals, fixed: stable bytes across runs and platforms.
+    static func f(_ v: Double) -> String { String(format: "%.2f", v) }
+
+    static func label(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        if abs(v) >= 1000 { return String(format: "%.0f", v) }
+        if abs(v) >= 10 { return String(format: "%.1f", v) }
+        return String(format: "%.3g", v)
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,67 @@
+import Fitting
+import Forecasting
+import Scenarios
+
+/// `run.json`: what produced a scenario's results. Everything but `timings` is a function
+/// of the inputs, so two runs of the same input differ only there (DESIGN.md).
+public struct RunManifest: Sendable {
+    public var toolVersion: String
+    public var scenario: Scenario
+    public var result: ForecastResult
+    public var assumptions: [String]
+    /// Seconds per phase, e.g. ["fit": 0.01, "simulate": 0.2, "write": 0.01].
+    public var timings: [(String, Double)]
+
+    public init(toolVersion: String, scenario: Scenario, result: ForecastResult, assumptions: [String], timings: [(String, Double)]) {
+        self.toolVersion = toolVersion
+        self.scenario = scenario
+        self.result = result
+        self.assumptions = assumptions
+        self.timings = timings
+    }
+
+    public var json: String {
+        let families: [JSONValue] = zip(result.fits, result.weights).map { fit, weight in
+            .object([("family", .string(fit.family.rawValue)), ("weight", .number(weight)),
+                     ("converged", .bool(fit.converged)), ("noise", .string(fit.noiseSource.rawValue)),
+                     ("diagnostics", .array(fit.diagnostics.map { .string($0) }))])
+        }
+        let failures: [JSONValue] = result.failures.map {
+            .object([("family", .string($0.family.rawValue)), ("reason", .string($0.reason))])
+        }
+        let document = JSONValue.object([
+            ("tool", .string("uptake")),
+            ("version", .string(toolVersion)),
+            ("scenario", .string(scenario.id)),
+            ("input", .string(scenario.path)),
+            ("input_sha256", .string(scenario.inputSHA256)),
+            ("seed", .string(String(scenario.forecast.seed))),
+            ("paths", .integer(scenario.forecast.paths)),
+            ("step", .string(scenario.forecast.step.rawValue)),
+            ("reference_date", .string(result.forecasts.first?.grid.referenceDate.description ?? "")),
+            ("horizon", .string(scenario.forecast.horizon.description)),
+            ("families", .array(families)),
+            ("not_fitted", .array(failures)),
+            ("assumptions", .array(assumptions.map { .string($0) })),
+            ("timings", .object(timings.map { ($0.0 + "_seconds", .number($0.1)) })),
+        ])
+        return document.rendered() + "\n"
+    }
+}
+
+extension Scenario {
+    /// Every input the article did not give, in words, for run.json, `check` and the chart.
+    public var assumptionNotes: [String] {
+        var notes: [String] = []
+        func add(_ what: String, _ note: String?) { notes.append(note.map { "\(what): \($0)" } ?? what) }
+        if metric.ceilingAssumed { add("ceiling assumed", metric.ceilingNote) }
+        for observation in observations where observation.assumed {
+            add("observation \(observation.date) = \(CSVTable.number(observation.value)) assumed", observation.note)
+        }
+        for target in targets where target.assumed { add("target '\(target.label)' assumed", target.note) }
+        if let prior = priors.growthRate, prior.assumed { add("growth_rate prior \(prior.distribution) assumed", prior.note) }
+        if let prior = priors.inflection, prior.assumed { add("inflection prior \(prior.distribution) assumed", prior.note) }
+        if let prior = priors.noiseSD, prior.assumed { add("noise_sd prior \(prior.distribution) assumed", prior.note) }
+        return notes
+    }
+}

@@ -1,0 +1,39 @@
+import Fitting
+import Forecasting
+
+public extension Scenario {
+    /// The noise prior used when a scenario gives no `priors.noise_sd`: lognormal(median 0.1,
+    /// sd_log 0.5) on the error scale, the forecasting layer's documented default.
+    static let defaultNoisePrior = PriorDistribution.lognormal(median: 0.1, sdLog: 0.5)
+
+    /// What the forecasting layer needs from this scenario.
+    ///
+    /// - The series comes from `AdoptionSeries.make` (kind, observed, error scale, launch,
+    ///   ceiling, growth-rate, inflection and noise priors).
+    /// - The grid's reference date is the last observation, else the launch, else `reference`.
+    /// - Variants: the baseline first, then the scenario's own.
+    ///
+    /// Throws a ``ScenarioError`` (at the file, without a line) when the series cannot be
+    /// built or there is no reference date.
+    func forecastRequest(reference: CalendarDate? = nil) throws -> ForecastRequest {
+        let series: AdoptionSeries
+        do {
+            series = try AdoptionSeries.make(
+                observations: observations.map { DatedObservation(date: $0.date, value: $0.value, of: $0.of) },
+                kind: metric.kind, observed: metric.observed, error: metric.error, launch: launch,
+                ceiling: metric.ceiling, growthRatePrior: priors.growthRate?.distribution,
+                inflectionPrior: priors.inflection?.distribution,
+                noisePrior: priors.noiseSD?.distribution ?? Self.defaultNoisePrior)
+        } catch let error as ObservationError {
+            throw ScenarioError(file: path, message: error.description)
+        }
+        guard let referenceDate = observations.last?.date ?? launch ?? reference else {
+            throw ScenarioError(file: path, message: "no reference date: the scenario has neither observations nor a launch date")
+        }
+        let grid = ForecastGrid(referenceDate: referenceDate, horizon: forecast.horizon, step: forecast.step)
+        return ForecastRequest(
+            series: series, families: models, grid: grid, variants: [.baseline] + variants,
+            targets: targets.map { ForecastTarget(label: $0.label, value: $0.value, deadline: $0.by, assumed: $0.assumed) },
+            thresholds: verdict, paths: forecast.paths, seed: forecast.seed)
+    }
+}

@@ -219,8 +219,8 @@ struct PathSimulator: Sendable {
         for h in 0..<times.count {
             let t = times[h]
             var level: Double
-            if t <= from {
-                level = curve.level(at: t, theta)
+            if t <= from || draw.growth == 1 && !ceilingLever {
+                level = curve.level(at: t, theta)   // no lever: the curve at t itself, not at from + (t − from)
             } else {
                 level = curve.level(at: from + draw.growth * (t - from), theta)
                 if ceilingLever { level = levelAtFrom + (level - levelAtFrom) * stretch }

@@ -87,7 +87,8 @@ public enum Forecaster {
             let simulator = PathSimulator(
                 models: models, cumulativeWeights: cumulative, seed: request.seed,
                 times: times, referenceTime: referenceTime, lastObserved: series.observations.last?.value,
-                isFlow: series.kind == .flow, shareBound: series.shareBound, levers: plan,
+                isFlow: series.kind == .flow, shareBound: series.shareBound,
+                scenarioCeiling: Self.scenarioCeiling(series.ceiling), levers: plan,
                 targets: request.targets.map {
                     ($0.value, DeadlinePosition(deadline: $0.deadline.decimalYear, referenceTime: referenceTime, times: times))
                 })
@@ -197,5 +198,14 @@ public enum Forecaster {
             cdfValues: cdfValues, cdf: summaries.map(\.cdf),
             feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
         return (forecast, batches.reduce(0) { $0 + $1.fallbackCount })
+    }
+
+    /// The cap a scenario puts on every path: a fixed ceiling or the top of a range.
+    static func scenarioCeiling(_ ceiling: CeilingKnowledge) -> Double {
+        switch ceiling {
+        case let .fixed(value): return value
+        case let .range(_, upper): return upper
+        case .estimated, .prior: return .infinity
+        }
     }
 }

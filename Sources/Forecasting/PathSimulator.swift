@@ -98,6 +98,10 @@ struct PathSimulator: Sendable {
     let lastObserved: Double?
     let isFlow: Bool
     let shareBound: Double?
+    /// The scenario's own cap on the level: a fixed ceiling, or the top of a ceiling range
+    /// (∞ otherwise). It binds every family, trends included: 542 traders are 542 traders
+    /// whatever curve is drawn. A ceiling multiplier lever scales it after `from`.
+    let scenarioCeiling: Double
     let levers: VariantLeverPlan
     /// Per target: its value and where its deadline falls (nil: not in the forecast).
     let targets: [(value: Double, deadline: DeadlinePosition?)]
@@ -238,6 +242,9 @@ struct PathSimulator: Sendable {
                 y = floor.isFinite ? floor : 0
             }
             if let shareBound { y = min(max(y, 0), shareBound) } else { y = max(y, 0) }
+            if scenarioCeiling.isFinite && !isFlow {
+                y = min(y, t > from && levers.ceiling != nil ? draw.ceiling * scenarioCeiling : scenarioCeiling)
+            }
             if isCumulative {
                 if model.hasCeiling { y = min(y, t > from ? draw.ceiling * ceiling : ceiling) }
                 y = max(y, floor)

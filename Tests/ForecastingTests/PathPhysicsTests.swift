@@ -70,6 +70,19 @@ final class PathPhysicsTests: XCTestCase {
         XCTAssertGreaterThan(top, 990)
     }
 
+    /// The scenario's fixed ceiling binds trend families too (they have no ceiling of their own).
+    func testTrendFamiliesStayUnderTheScenarioCeiling() throws {
+        var series = ForecastFixtures.tightLogisticSeries()
+        let cap = (series.observations.last?.value ?? 0) * 1.05
+        series.ceiling = .fixed(cap)
+        let request = ForecastFixtures.request(series, families: [.linear, .exponential], horizon: "2030-12-31",
+                                               paths: 400, samples: 400)
+        let result = try Forecaster.run(request, jobs: 2)
+        let top = result.forecasts[0].samples.map { $0.max()! }.max()!
+        XCTAssertLessThanOrEqual(top, cap)
+        XCTAssertTrue(result.forecasts[0].quantiles.allSatisfy { $0.allSatisfy { $0 <= cap } })
+    }
+
     /// Unidentified parameters (NaN rows of the covariance) must not produce NaN paths.
     func testUnidentifiedParametersGiveFinitePathsAndAnAssumption() throws {
         let series = ForecastFixtures.sparseSeries()

@@ -53,14 +53,16 @@ enum ExecutableRunner {
         return productsDirectory.appendingPathComponent(name)
     }
 
-    /// Runs `name arguments...` and waits for it, at most `timeout` seconds.
+    /// Runs `name arguments...` and waits for it, at most `timeout` seconds, in
+    /// `currentDirectory` when given (else in the test process's working directory).
     ///
     /// Output goes to temporary files rather than pipes so that a chatty child can never
     /// block on a full pipe buffer while we wait for it.
     static func run(
         _ name: String,
         _ arguments: [String],
-        timeout: Double = 300
+        timeout: Double = 300,
+        currentDirectory: URL? = nil
     ) throws -> Result {
         let executable = executableURL(name)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
@@ -81,6 +83,7 @@ enum ExecutableRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdoutHandle
         process.standardError = stderrHandle

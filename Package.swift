@@ -38,7 +38,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "LinearAlgebra"], path: "Benchmarks/UptakeBenchmark"),
+        .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "Forecasting", "LinearAlgebra"], path: "Benchmarks/UptakeBenchmark"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Fitting"]),

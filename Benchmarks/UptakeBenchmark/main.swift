@@ -13,6 +13,11 @@
 //     Prints converged / failed counts, how often the true K, r, t0 (truth.csv, converted to
 //     years) lie in the 95 % intervals, the median interval width of K relative to the true
 //     K, and the time per fit. Compare with Benchmarks/prior_scipy_compare.py.
+//   UptakeBenchmark calibrate [--seed S] [--count N] [--paths P] [--jobs J] [--plain]
+//                             [--parameter-scale s] [--noise-scale s]
+//     Issue 4's honest-intervals check (IntervalCoverage.swift, docs/forecasting.md): N series
+//     like make_series.py's over months 0–83 from seed S, months 0–23 forecast by
+//     Forecaster.run, coverage of months 24–83 by the central 50/80/90 % intervals.
 
 import Fitting
 import Foundation
@@ -23,6 +28,8 @@ BLAS.setThreadCount(1)
 let usage = """
     usage: UptakeBenchmark fit SERIES_CSV [--repeat N] [--max-evaluations N] [--tolerances minpack]
            UptakeBenchmark prior SERIES_CSV TRUTH_CSV [--limit N] [--show-failures N]
+           UptakeBenchmark calibrate [--seed S] [--count N] [--paths P] [--jobs J] [--plain]
+                                     [--parameter-scale s] [--noise-scale s]
 
     """
 
@@ -245,6 +252,7 @@ let arguments = CommandLine.arguments
 switch (arguments.count, arguments.count > 1 ? arguments[1] : "") {
 case (3..., "fit"): try runFit(arguments)
 case (4..., "prior"): try runPrior(arguments)
+case (2..., "calibrate"): try runCalibrate(arguments)
 default:
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)

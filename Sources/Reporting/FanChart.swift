@@ -87,25 +87,36 @@ public enum FanChart {
             svg += "<text x=\"\(f(x(launch.decimalYear)))\" y=\"\(f(marginTop + plotHeight - 6))\" fill=\"#555\">launch</text>\n"
         }
         // Targets: a diamond at (deadline, value) and the deadline as a dashed line.
+        var targetIndex = 0
         for target in scenario.targets {
             let px = x(target.by.decimalYear), py = y(target.value)
             svg += "<line x1=\"\(f(px))\" y1=\"\(f(marginTop))\" x2=\"\(f(px))\" y2=\"\(f(marginTop + plotHeight))\" stroke=\"#e67e22\" stroke-dasharray=\"4 4\"/>\n"
             let fill = target.assumed ? "white" : "#e67e22"
             svg += "<polygon points=\"\(f(px)),\(f(py - 7)) \(f(px + 7)),\(f(py)) \(f(px)),\(f(py + 7)) \(f(px - 7)),\(f(py))\" fill=\"\(fill)\" stroke=\"#e67e22\" stroke-width=\"2\"/>\n"
             let text = "\(target.label)\(target.assumed ? " (assumed)" : "")"
-            svg += "<text x=\"\(f(px - 10))\" y=\"\(f(py - 10))\" text-anchor=\"end\" fill=\"#a04000\">\(escape(text))</text>\n"
+            // Labels sit left of their marker unless that would run off the plot (≈ 6.5 px
+            // per character at 12 px); then to the right. Successive labels step down.
+            let fitsLeft = px - 10 - 6.5 * Double(text.count) >= 0
+            let labelY = py - 10 + 14 * Double(targetIndex)
+            svg += "<text x=\"\(f(fitsLeft ? px - 10 : px + 10))\" y=\"\(f(labelY))\" text-anchor=\"\(fitsLeft ? "end" : "start")\" fill=\"#a04000\">\(escape(text))</text>\n"
+            targetIndex += 1
         }
         let footer = assumptions.isEmpty
             ? "All inputs from the cited source."
             : "\(assumptions.count) assumption\(assumptions.count == 1 ? "" : "s") not in the source (hollow markers; listed in run.json)."
-        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 40))\" fill=\"#555\">● observation  ◇ target  ○ assumed  ▮ 50 / 80 / 95 % bands</text>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 22))\" fill=\"#555\">\(escape(footer)) Source: \(escape(scenario.source ?? "not given"))</text>\n"
+        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 46))\" fill=\"#555\">● observation  ◇ target  ○ assumed  ▮ 50 / 80 / 95 % bands</text>\n"
+        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 30))\" fill=\"#555\">\(escape(footer))</text>\n"
+        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 14))\" fill=\"#555\">Source: \(escape(shortened(scenario.source ?? "not given", 110)))</text>\n"
         svg += "</svg>\n"
         return svg
     }
 
     private static func emptyChart(_ scenario: Scenario) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"60\"><text x=\"10\" y=\"30\">\(escape(scenario.id)): no forecast</text></svg>\n"
+    }
+
+    static func shortened(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
     /// Two decimals, fixed: stable bytes across runs and platforms.

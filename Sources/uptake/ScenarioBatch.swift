@@ -61,10 +61,8 @@ struct ScenarioBatch {
             }
             let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            var assumptions = scenario.assumptionNotes + result.assumptions
-            for fit in result.fits where fit.noiseSource == .assumed {
-                assumptions.append("\(fit.family.rawValue): noise σ = \(CSVTable.number(fit.sigma)) assumed (too few observations to estimate it)")
-            }
+            // The forecaster already notes each family whose noise σ is assumed.
+            let assumptions = scenario.assumptionNotes + result.assumptions
             let outcome = Outcome(scenario: scenario, result: result, assumptions: assumptions, timings: [("forecast", seconds)])
             try onEach(outcome, index + 1, files.count)
             outcomes.append(outcome)

@@ -260,3 +260,41 @@ final class AdoptionCurveTests: XCTestCase {
         XCTAssertFalse(exponential.residuals(at: [1, 1], into: &rr))
     }
 }
+
+/// The launch-anchored form: 0 at launch, its gradient against central differences, and the
+/// exact limit when the inflection lies long before the launch.
+final class LaunchAnchoredCurveTests: XCTestCase {
+    func testAnchoredGradientMatchesDifferencesAndLimitIsStable() {
+        let launch = 2020.0
+        for family in [CurveFamily.logistic, .gompertz, .richards, .linear, .exponential] {
+            let curve = LaunchAnchoredCurve(AdoptionCurve(family, referenceTime: 2022), launch: launch)
+            let thetas: [[Double]]
+            switch family {
+            case .logistic, .gompertz: thetas = [[500, 0.9, 2023], [500, 0.9, 2001]]
+            case .richards: thetas = [[500, 0.9, 2023, 1.5], [500, 0.9, 2001, 0.7]]
+            case .linear: thetas = [[100, 30]]
+            default: thetas = [[100, 0.3]]
+            }
+            XCTAssertEqual(curve.level(at: launch, thetas[0]), 0)
+            for theta in thetas {
+                var gradient = [Double](repeating: 0, count: theta.count)
+                var scratch = gradient
+                let t = 2022.3
+                let value = curve.level(at: t, theta, gradient: &gradient, scratch: &scratch)
+                XCTAssertEqual(value, curve.level(at: t, theta), accuracy: 1e-9 * max(1, abs(value)))
+                for j in theta.indices {
+                    let h = 1e-6 * max(1, abs(theta[j]))
+                    var up = theta, down = theta
+                    up[j] += h
+                    down[j] -= h
+                    let numeric = (curve.level(at: t, up) - curve.level(at: t, down)) / (2 * h)
+                    XCTAssertEqual(gradient[j], numeric, accuracy: 1e-5 * max(1, abs(numeric)), "\(family) θ=\(theta) j=\(j)")
+                }
+            }
+        }
+        // Inflection 300 years before launch: the logistic's anchored form is K(1 − e^(−r(t−L))).
+        let far = LaunchAnchoredCurve(AdoptionCurve(.logistic), launch: launch)
+        let theta = [500.0, 0.9, 1720.0]
+        XCTAssertEqual(far.level(at: 2021.5, theta), 500 * (1 - exp(-0.9 * 1.5)), accuracy: 1e-9)
+    }
+}

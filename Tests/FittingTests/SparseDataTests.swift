@@ -35,7 +35,11 @@ final class SparseDataTests: XCTestCase {
         }
     }
 
-    /// With a growth-rate prior as well, the same observation gives an identified fit.
+    /// With a growth-rate prior as well, ceiling and growth rate get finite intervals. The fast
+    /// start (31 % within four months of launch) fits any inflection long before the launch
+    /// (the anchored curve then tends to K(1 − e^(−r(t−L)))), so one point cannot place it:
+    /// the fit says so, gives it no interval (NaN, never a fake 10⁶-year one) and suggests an
+    /// inflection prior. The curve stays finite and under the ceiling.
     func testOneObservationWithGrowthPriorIsIdentified() throws {
         let series = AdoptionSeries(observations: [snapshot], errorModels: [.logit(bound: 542, denominator: 542)],
                                     launch: launch, ceiling: .range(min: 300, max: 542),
@@ -44,13 +48,30 @@ final class SparseDataTests: XCTestCase {
         print("one observation + growth prior:", fit.estimates, fit.intervals, fit.diagnostics)
         XCTAssertTrue(fit.converged)
         XCTAssertTrue(allFinite(fit))
-        XCTAssertTrue(fit.intervals.allSatisfy { $0.low.isFinite && $0.high.isFinite }, "\(fit.intervals)")
-        // Ceiling and growth rate now come from data + prior; the fast start (40 % within four
-        // months) leaves only the inflection free (any date before launch fits), and the fit
-        // says so in words.
+        for name in ["ceiling", "growth_rate"] {
+            let interval = fit.interval(name)!
+            XCTAssertTrue(interval.low.isFinite && interval.high.isFinite, "\(name): \(interval)")
+        }
+        for t in [2022.5, 2023.0, 2025.0, 2030.0] {
+            let level = fit.level(at: t, fit.estimates)
+            XCTAssertTrue(level.isFinite && level >= 0 && level <= fit.estimate("ceiling")!, "level \(level) at \(t)")
+        }
+        XCTAssertTrue(fit.interval("inflection")!.low.isNaN)
         XCTAssertFalse(fit.diagnostics.contains { $0.contains("ceiling is not identified") || $0.contains("growth rate is not identified") },
                        "\(fit.diagnostics)")
-        XCTAssertTrue(fit.diagnostics.contains { $0.contains("growth rate rests on its prior") }, "\(fit.diagnostics)")
+        XCTAssertTrue(fit.diagnostics.contains { $0.contains("inflection is not identified") && $0.contains("inflection prior") },
+                      "\(fit.diagnostics)")
+    }
+
+    /// With an inflection prior too, every parameter has a finite interval.
+    func testOneObservationWithGrowthAndInflectionPriorsHasFiniteIntervals() throws {
+        let series = AdoptionSeries(observations: [snapshot], errorModels: [.logit(bound: 542, denominator: 542)],
+                                    launch: launch, ceiling: .range(min: 300, max: 542),
+                                    growthRatePrior: .lognormal(median: 1.0, sdLog: 0.7),
+                                    inflectionPrior: .normal(mean: 2023.0, sd: 1.0))
+        let fit = try AdoptionFitter().fit(.logistic, to: series)
+        XCTAssertTrue(fit.converged)
+        XCTAssertTrue(fit.intervals.allSatisfy { $0.low.isFinite && $0.high.isFinite }, "\(fit.intervals)")
     }
 
     /// Zero observations: valid with launch, ceiling and growth prior; a clear error otherwise.

@@ -262,7 +262,7 @@ public struct AdoptionFitter: Sendable {
                     t0 = series.inflectionPrior?.center ?? (series.launch.map { $0 + 2 / r } ?? reference)
                 }
                 if let prior = series.inflectionPrior, usable.count < 2 { t0 = prior.center }
-                // Anchored at launch, the curve needs its inflection after the launch to rise.
+                // Anchored at launch, a curve with its inflection after the launch rises from 0.
                 if let launch = series.launch, usable.count < 2 { t0 = max(t0, launch + 1 / r) }
                 starts.append(curve.family == .richards ? [k, r, t0, 1] : [k, r, t0])
             }
@@ -328,11 +328,24 @@ public struct AdoptionFitter: Sendable {
             ? StudentT.quantile(0.975, degreesOfFreedom: Double(n - k))
             : StudentT.normalQuantile(0.975)
 
+        let diagnosis = IdentifiabilityDiagnosis.notes(
+            curve: curve, problem: problem, covariance: covariance,
+            observationCount: series.observations.count, noiseAssumed: !canEstimateNoise, sigma: sigma)
+        var diagnostics = diagnosis.notes
+        // A parameter the data do not identify (and no prior constrains) has no usable
+        // spread: NaN rows, like a rank-deficient direction, so nobody samples from it.
+        var covarianceMatrix = covariance.matrix
+        for j in diagnosis.unidentified {
+            for i in 0..<k {
+                covarianceMatrix[i, j] = .nan
+                covarianceMatrix[j, i] = .nan
+            }
+        }
         var standardErrors = [Double](repeating: 0, count: theta.count)
         var intervals = theta.map { (low: $0, high: $0) }
         let transforms = problem.specifications.map(\.transform)
         for (j, index) in problem.freeIndices.enumerated() {
-            let sd = covariance.matrix[j, j].squareRoot()
+            let sd = covarianceMatrix[j, j].squareRoot()
             let transform = transforms[index]
             standardErrors[index] = abs(transform.derivative(phi[j])) * sd
             if sd.isFinite {
@@ -344,9 +357,6 @@ public struct AdoptionFitter: Sendable {
             }
         }
 
-        var diagnostics = IdentifiabilityDiagnosis.notes(
-            curve: curve, problem: problem, covariance: covariance,
-            observationCount: series.observations.count, noiseAssumed: !canEstimateNoise, sigma: sigma)
         if case let .normal(mean, sd)? = Self.assumedInflectionPrior(series), curve.parameterNames.contains("inflection") {
             diagnostics.append(String(format: "no observations and no inflection prior: inflection assumed at %.2f ± %.2f years (launch + 2/growth rate)", mean, sd))
         }
@@ -375,7 +385,7 @@ public struct AdoptionFitter: Sendable {
         return AdoptionFit(
             family: family, curve: curve, parameterNames: curve.parameterNames, estimates: theta,
             freeIndices: problem.freeIndices, transforms: transforms, unconstrainedEstimates: phi,
-            unconstrainedCovariance: covariance.matrix, standardErrors: standardErrors, intervals: intervals,
+            unconstrainedCovariance: covarianceMatrix, standardErrors: standardErrors, intervals: intervals,
             residuals: errors, errorModels: problem.errorModels, sigma: sigma,
             noiseSource: canEstimateNoise ? .estimated : .assumed,
             observationCount: n, freeParameterCount: k, rss: rss, aicc: aicc, logEvidence: logEvidence,

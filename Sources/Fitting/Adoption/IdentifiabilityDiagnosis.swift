@@ -9,9 +9,12 @@ import Foundation
 /// e² ≈ 7.4) or 5 years for an inflection date. With a prior, the parameter *rests on
 /// its prior* when the data shrink the prior's spread by less than 10 %.
 enum IdentifiabilityDiagnosis {
+    /// The notes, and the positions (in φ) of free parameters that are not identified and
+    /// have no prior: their Laplace spread means nothing and must not be sampled from.
     static func notes(curve: LaunchAnchoredCurve, problem: AdoptionFitProblem, covariance: ParameterCovariance,
-                      observationCount: Int, noiseAssumed: Bool, sigma: Double) -> [String] {
+                      observationCount: Int, noiseAssumed: Bool, sigma: Double) -> (notes: [String], unidentified: [Int]) {
         var notes: [String] = []
+        var unidentified: [Int] = []
         let points = observationCount == 1 ? "1 observation" : "\(observationCount) observations"
         let say = observationCount == 1 ? "says" : "say"
         for (k, index) in problem.freeIndices.enumerated() {
@@ -26,12 +29,13 @@ enum IdentifiabilityDiagnosis {
                 }
             } else if rankDeficient || (spreadIsMeaningful(specification.transform, name) && !(sd <= timeScale(name))) {
                 notes.append("the \(readable(name)) is not identified by \(points): \(remedy(name))")
+                unidentified.append(k)
             }
         }
         if noiseAssumed {
             notes.append("too few observations to estimate the noise: assumed σ = \(String(format: "%.3g", sigma)) on the error scale")
         }
-        return notes
+        return (notes, unidentified)
     }
 
     /// The prior's standard deviation in φ under its transform (Laplace curvature).

@@ -10,8 +10,16 @@
 /// - Linear and exponential trends become increases since launch: y(t) − y(L).
 /// Without a launch date the curve is the family's own.
 ///
-/// Gradient of the rescaled form, with N = y(t) − y(L), D = K − y(L), u′ = ∂y(L)/∂θ:
-/// ∂y_L/∂θⱼ = (δⱼK·N + K·(∂y(t)/∂θⱼ − u′ⱼ))/D − K·N·(δⱼK − u′ⱼ)/D².
+/// Numerics: with the shortfall s(t) = K − y(t), y_L = K·(1 − s(t)/s(L)). The shortfall is
+/// computed directly (K·σ(−z) for the logistic, −K·expm1(−e^(−z)) for Gompertz,
+/// −K·expm1(−log(1+e^(−z))/ν) for Richards), never as K − y, so an inflection long before
+/// the launch (where y(L) is within rounding of K) still gives the exact limit
+/// K·(1 − e^(−r(t−L))) instead of 0/0.
+///
+/// Gradient, with ∂s/∂θⱼ = δⱼK − ∂y/∂θⱼ:
+/// ∂y_L/∂θⱼ = δⱼK·(1 − s(t)/s(L)) − K·(∂s(t)/∂θⱼ·s(L) − s(t)·∂s(L)/∂θⱼ)/s(L)².
+import Foundation
+
 public struct LaunchAnchoredCurve: Sendable {
     public let curve: AdoptionCurve
     /// Decimal year, or nil.
@@ -36,9 +44,24 @@ public struct LaunchAnchoredCurve: Sendable {
     public func level(at t: Double, _ theta: [Double]) -> Double {
         guard let launch else { return curve.level(at: t, theta) }
         if t <= launch { return 0 }
-        let y = curve.level(at: t, theta)
-        let u = curve.level(at: launch, theta)
-        return hasCeiling ? theta[0] * (y - u) / (theta[0] - u) : y - u
+        guard hasCeiling else { return curve.level(at: t, theta) - curve.level(at: launch, theta) }
+        return theta[0] * (1 - shortfall(at: t, theta) / shortfall(at: launch, theta))
+    }
+
+    /// K − y(t) without cancellation (see the type's documentation).
+    func shortfall(at t: Double, _ theta: [Double]) -> Double {
+        let k = theta[0], r = theta[1], t0 = theta[2]
+        let z = r * (t - t0)
+        switch curve.family {
+        case .logistic:
+            return k * AdoptionCurve.sigmoid(-z)
+        case .gompertz:
+            return -k * expm1(-exp(-z))
+        case .richards:
+            return -k * expm1(-AdoptionCurve.log1pExp(-z) / theta[3])
+        case .bass, .linear, .exponential:
+            return k - curve.level(at: t, theta)
+        }
     }
 
     /// The level and ∂/∂θ into `gradient` (`parameterCount` elements). `scratch` must have
@@ -55,11 +78,14 @@ public struct LaunchAnchoredCurve: Sendable {
             for j in gradient.indices { gradient[j] -= scratch[j] }
             return y - u
         }
-        let k = theta[0], n = y - u, d = k - u
+        let k = theta[0]
+        let st = shortfall(at: t, theta), sl = shortfall(at: launch, theta)
+        let ratio = st / sl
         for j in gradient.indices {
             let isCeiling: Double = j == 0 ? 1 : 0
-            gradient[j] = (isCeiling * n + k * (gradient[j] - scratch[j])) / d - k * n * (isCeiling - scratch[j]) / (d * d)
+            let dst = isCeiling - gradient[j], dsl = isCeiling - scratch[j]
+            gradient[j] = isCeiling * (1 - ratio) - k * (dst - ratio * dsl) / sl
         }
-        return k * n / d
+        return k * (1 - ratio)
     }
 }

@@ -19,8 +19,12 @@ write_atomically() {  # write_atomically TARGET COMMAND...; keeps the command's 
     return "$status"
 }
 
-# Until scenario files exist (issue 4), the bundled job is a logistic fit of a real
-# adoption series: Vietnam's internet users, % of population, 1996–2023 (ITU via OWID).
+# 1. Every bundled scenario: forecasts, fits, verdicts, fan charts and summary.csv.
+#    (uptake writes each file atomically itself.)
+"$uptake" run Scenarios/ --out "$results"
+
+# 2. The bundled example fit: a logistic curve through a real adoption series, Vietnam's
+#    internet users, % of population, 1996–2023 (ITU via OWID), with `uptake fit`.
 formula='pct = K/(1+exp(-r*(period-t0)))'
 data=Scenarios/data/vietnam_internet_users_pct_1996_2023.csv
 start='K=80,r=0.3,t0=2010'

@@ -55,9 +55,10 @@ struct RunCommand: ParsableCommand {
             let verdicts = result.forecasts.first?.feasibility.map(\.verdict.rawValue).joined(separator: ", ") ?? ""
             printError("uptake: [\(index)/\(total)] \(outcome.scenario.id): \(verdicts)")
         }
-        if !outcomes.isEmpty {
-            try write(FeasibilityTable.table(rows: summaryRows).text, out, "summary.csv")
-        }
+        // The summary describes this batch, even when nothing in it succeeded: a stale summary
+        // from an earlier run must not survive.
+        _ = outcomes
+        try write(FeasibilityTable.table(rows: summaryRows).text, out, "summary.csv")
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 

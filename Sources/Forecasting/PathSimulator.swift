@@ -88,7 +88,6 @@ struct PathSimulator: Sendable {
     /// Paths per batch. Fixed (not derived from the number of workers) so that every dgemm
     /// has the same shape; a shard of paths should start at a multiple of it.
     static let batchSize = 256
-    static let noPhysics = ProcessInfo.processInfo.environment["NO_PHYSICS"] != nil
 
     let models: [FamilyModel]
     let cumulativeWeights: [Double]
@@ -246,7 +245,7 @@ struct PathSimulator: Sendable {
             if scenarioCeiling.isFinite && !isFlow {
                 y = min(y, t > from && levers.ceiling != nil ? draw.ceiling * scenarioCeiling : scenarioCeiling)
             }
-            if isCumulative && !PathSimulator.noPhysics {
+            if isCumulative {
                 if model.hasCeiling { y = min(y, t > from ? draw.ceiling * ceiling : ceiling) }
                 y = max(y, floor)
                 floor = y

@@ -36,7 +36,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
         var summaryRows: [[String]] = []
-        let (outcomes, exitCode) = try batch.run(inputs) { outcome, index, total in
+        let (_, exitCode) = try batch.run(inputs) { outcome, index, total in
             let writeClock = ContinuousClock()
             let started = writeClock.now
             let folder = (out as NSString).appendingPathComponent(outcome.scenario.id)
@@ -57,7 +57,6 @@ struct RunCommand: ParsableCommand {
         }
         // The summary describes this batch, even when nothing in it succeeded: a stale summary
         // from an earlier run must not survive.
-        _ = outcomes
         try write(FeasibilityTable.table(rows: summaryRows).text, out, "summary.csv")
         if exitCode != 0 { throw ExitCode(exitCode) }
     }

@@ -20,7 +20,7 @@ public enum CurveFamily: String, CaseIterable, Sendable {
 /// | linear | intercept a (level at referenceTime), slope b per year | a + b(t − referenceTime) |
 /// | exponential | level a at referenceTime, growth_rate r | a·e^(r(t − referenceTime)) |
 ///
-/// Richards is NIST's Rat43 form b1/(1 + exp(b2 − b3·x))^(1/b4) with b1 = K, b3 = r,
+/// Richards is the form b1/(1 + exp(b2 − b3·x))^(1/b4) of the NIST StRD, with b1 = K, b3 = r,
 /// b2 = r·t0, b4 = ν; ν = 1 is the logistic and ν → 0⁺ tends to the Gompertz. The formula is
 /// evaluated for any ν ≠ 0; only ν > 0 is a growth curve (bounds belong to the transform layer).
 ///

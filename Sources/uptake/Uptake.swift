@@ -10,9 +10,9 @@ struct Uptake: ParsableCommand {
         commandName: "uptake",
         abstract: "Fit adoption curves and test whether digital-transformation targets will be met.",
         discussion: """
-            Exit codes: 0 ok; 1 `check --strict` found a target off track; 2 bad input (usage, \
-            scenario, formula, data); 3 a fit or forecast failed. In a batch the worst wins: 2, \
-            then 3, then 1.
+            Exit codes: 0 ok; 1 `check --strict` found a target off track, or `compare \
+            --tolerance` found a difference; 2 bad input (usage, scenario, formula, data); 3 a \
+            fit or forecast failed. In a batch the worst wins: 2, then 3, then 1.
 
             Examples:
               uptake init my-target                 # a commented scenario template
@@ -21,9 +21,13 @@ struct Uptake: ParsableCommand {
               uptake check Scenarios/ --strict      # one line per target; exit 1 if off track
               uptake fit --formula "y = b1/(1+exp(b2-b3*x))" --data data.csv \\
                          --start b1=100,b2=1,b3=0.1
+              uptake compare Old/ Results/ --tolerance 0.01   # exit 1 if a median moved > 1 %
+              uptake compare Old/ Results/ --actuals actuals.csv   # WIS, coverage, relative WIS
+              uptake backtest Scenarios/ --holdout 3          # refit without the last 3, score them
             """,
         version: version,
-        subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,
+                      CompareCommand.self, BacktestCommand.self]
     )
 }
 

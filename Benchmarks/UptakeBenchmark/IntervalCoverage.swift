@@ -1,5 +1,10 @@
 // `UptakeBenchmark calibrate`: do the engine's central intervals cover held-out truth?
 // (Issue 4, item 7; docs/forecasting.md, "Honest intervals".)
+//
+// Seeds: 20240601 tuned UncertaintyCalibration.backtested (the tuning seed); 20240602, the
+// default, is the report seed, never used for tuning. Options: --count (500), --paths (2000),
+// --jobs (2), --plain (UncertaintyCalibration.none), --parameter-scale s, --noise-scale s,
+// --dof ν|normal (override the engine's default calibration).
 
 import Dispatch
 import Fitting
@@ -97,6 +102,8 @@ struct CalibrationOutcome {
     /// Series whose fit leaves a parameter unidentified (the forecast's assumptions say so).
     var unidentified = CoverageTally()
     var unidentifiedCount = 0
+    /// The other series.
+    var identified = CoverageTally()
     var failed: [String] = []
 }
 
@@ -104,7 +111,7 @@ let phaseLabels = ["< 0.1", "0.1–0.5", "0.5–0.9", "≥ 0.9"]
 
 /// Fits months 0–23 of each series (count, log errors, logistic) with `Forecaster.run` and
 /// tallies where the held-out observations of months 24–83 fall.
-func measureCoverage(_ all: [SyntheticSeries], paths: Int, calibration: UncertaintyCalibration?, jobs: Int) -> CalibrationOutcome {
+func measureCoverage(_ all: [SyntheticSeries], paths: Int, calibration: UncertaintyCalibration, jobs: Int) -> CalibrationOutcome {
     final class Slot: @unchecked Sendable { var tally: CoverageTally?; var phase = 0; var unidentified = false; var failure: String? }
     let slots = all.map { _ in Slot() }
     let levels = hubQuantileLevels
@@ -122,18 +129,9 @@ func measureCoverage(_ all: [SyntheticSeries], paths: Int, calibration: Uncertai
                                         horizon: item.dates[SyntheticSeries.months - 1], step: .month)
                 var request = ForecastRequest(series: series, families: [.logistic], grid: grid, variants: [.baseline],
                                               targets: [], thresholds: VerdictThresholds(), paths: paths, seed: UInt64(s + 1))
-                if let calibration { request.calibration = calibration }
+                request.calibration = calibration
                 let result = try Forecaster.run(request)
                 let forecast = result.forecasts[0]
-                if ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil {
-                    let fit = result.fits[0]
-                    let y83 = item.values[SyntheticSeries.months - 1], q = forecast.quantiles[59]
-                    print(String(format: "s%d K %.0f r %.3f t0 %.1f | θ̂ %.0f %.3f %.1f se %.3g %.3g %.3g σ %.4f | y83 %.0f q05 %.0f q50 %.0f q95 %.0f | h12 y %.0f q %.0f %.0f %.0f",
-                                 s, item.k, item.r, item.t0, fit.estimates[0], fit.estimates[1] / 12, fit.estimates[2] * 12 - 12 * item.dates[0].decimalYear,
-                                 fit.standardErrors[0], fit.standardErrors[1] / 12, fit.standardErrors[2] * 12, fit.sigma, y83, q[2], q[10], q[20],
-                                 item.values[35], forecast.quantiles[11][2], forecast.quantiles[11][10], forecast.quantiles[11][20])
-                          + " " + result.assumptions.joined(separator: "; "))
-                }
                 var tally = CoverageTally()
                 for (b, band) in CoverageTally.bands.enumerated() {
                     for h in band.range {
@@ -159,7 +157,12 @@ func measureCoverage(_ all: [SyntheticSeries], paths: Int, calibration: Uncertai
         if let failure = slot.failure { outcome.failed.append(failure); continue }
         outcome.tally.add(slot.tally!)
         outcome.byPhase[slot.phase].add(slot.tally!)
-        if slot.unidentified { outcome.unidentified.add(slot.tally!); outcome.unidentifiedCount += 1 }
+        if slot.unidentified {
+            outcome.unidentified.add(slot.tally!)
+            outcome.unidentifiedCount += 1
+        } else {
+            outcome.identified.add(slot.tally!)
+        }
     }
     return outcome
 }
@@ -169,23 +172,20 @@ func runCalibrate(_ arguments: [String]) throws {
     let count = option(arguments, "--count").flatMap { Int($0) } ?? 500
     let paths = option(arguments, "--paths").flatMap { Int($0) } ?? 2000
     let jobs = option(arguments, "--jobs").flatMap { Int($0) } ?? 2
-    let plain = arguments.contains("--plain")
-    var calibration: UncertaintyCalibration? = plain ? .none : nil
-    if let p = option(arguments, "--parameter-scale").flatMap({ Double($0) }) {
-        calibration = calibration ?? UncertaintyCalibration()
-        calibration!.parameterScale = p
-    }
-    if let n = option(arguments, "--noise-scale").flatMap({ Double($0) }) {
-        calibration = calibration ?? UncertaintyCalibration()
-        calibration!.noiseScale = n
-    }
+    // The engine's default (UncertaintyCalibration.backtested) unless told otherwise;
+    // --plain starts from .none (Gaussian draws, no scale), the options then override.
+    var calibration: UncertaintyCalibration = arguments.contains("--plain") ? .none : .backtested
+    if let p = option(arguments, "--parameter-scale").flatMap({ Double($0) }) { calibration.parameterScale = p }
+    if let n = option(arguments, "--noise-scale").flatMap({ Double($0) }) { calibration.noiseScale = n }
+    if let nu = option(arguments, "--dof") { calibration.parameterDegreesOfFreedom = nu == "normal" ? nil : Double(nu) }
     let all = SyntheticSeries.generate(count: count, seed: seed)
     let clock = ContinuousClock()
     var outcome = CalibrationOutcome()
     let elapsed = clock.measure { outcome = measureCoverage(all, paths: paths, calibration: calibration, jobs: jobs) }
-    let used = calibration ?? UncertaintyCalibration()
-    print("seed \(seed), series \(count) (\(count - outcome.failed.count) forecast, \(outcome.failed.count) failed), "
-        + "paths \(paths); calibration: \(plain ? "plain " : "")\(used); \(String(format: "%.1f s", seconds(elapsed)))")
+    let nu = calibration.parameterDegreesOfFreedom.map { String(format: "t, ν = %g", $0) } ?? "Gaussian"
+    print("seed \(seed), series \(count) (\(count - outcome.failed.count) forecast, \(outcome.failed.count) failed), paths \(paths); "
+        + String(format: "parameter draws %@, scale %g; noise scale %g; %.1f s", nu, calibration.parameterScale,
+                 calibration.noiseScale, seconds(elapsed)))
     func pct(_ x: Double) -> String { String(format: "%.1f", 100 * x) }
     let t = outcome.tally
     print("\n| horizon (months ahead) | observations | 50 % | 80 % | 90 % | 90 %: below / above |")
@@ -202,10 +202,9 @@ func runCalibrate(_ arguments: [String]) throws {
             + (0..<3).map { pct(tally.share(tally.inside, interval: $0)) }.joined(separator: " / ")
             + "  (90 % below/above \(pct(tally.share(tally.below, interval: 2))) / \(pct(tally.share(tally.above, interval: 2))))")
     }
-    let u = outcome.unidentified
-    if outcome.unidentifiedCount > 0 {
-        print("  fits with an unidentified parameter (\(outcome.unidentifiedCount) series): "
-            + (0..<3).map { pct(u.share(u.inside, interval: $0)) }.joined(separator: " / "))
-    }
+    let u = outcome.unidentified, i = outcome.identified
+    print("fits with an unidentified parameter (the forecast says so; \(outcome.unidentifiedCount) series): "
+        + (0..<3).map { pct(u.share(u.inside, interval: $0)) }.joined(separator: " / ")
+        + "; all other series: " + (0..<3).map { pct(i.share(i.inside, interval: $0)) }.joined(separator: " / "))
     for failure in outcome.failed.prefix(5) { print("failed: " + failure) }
 }

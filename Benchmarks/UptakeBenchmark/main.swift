@@ -14,7 +14,7 @@
 //     years) lie in the 95 % intervals, the median interval width of K relative to the true
 //     K, and the time per fit. Compare with Benchmarks/prior_scipy_compare.py.
 //   UptakeBenchmark calibrate [--seed S] [--count N] [--paths P] [--jobs J] [--plain]
-//                             [--parameter-scale s] [--noise-scale s]
+//                             [--parameter-scale s] [--noise-scale s] [--dof ν|normal]
 //     Issue 4's honest-intervals check (IntervalCoverage.swift, docs/forecasting.md): N series
 //     like make_series.py's over months 0–83 from seed S, months 0–23 forecast by
 //     Forecaster.run, coverage of months 24–83 by the central 50/80/90 % intervals.
@@ -29,7 +29,7 @@ let usage = """
     usage: UptakeBenchmark fit SERIES_CSV [--repeat N] [--max-evaluations N] [--tolerances minpack]
            UptakeBenchmark prior SERIES_CSV TRUTH_CSV [--limit N] [--show-failures N]
            UptakeBenchmark calibrate [--seed S] [--count N] [--paths P] [--jobs J] [--plain]
-                                     [--parameter-scale s] [--noise-scale s]
+                                     [--parameter-scale s] [--noise-scale s] [--dof ν|normal]
 
     """
 

@@ -176,9 +176,10 @@ public struct ForecastRequest: Sendable {
     public var thresholds: VerdictThresholds
     public var paths: Int
     public var seed: UInt64
-    /// Inflation of the parameter and noise uncertainty (identity by default); see
-    /// ``UncertaintyCalibration``.
-    public var calibration = UncertaintyCalibration()
+    /// How the parameter and noise uncertainty are widened so that intervals are honest:
+    /// ``UncertaintyCalibration/backtested`` by default, ``UncertaintyCalibration/none`` for
+    /// the plain Laplace draws; see ``UncertaintyCalibration``.
+    public var calibration = UncertaintyCalibration.backtested
     /// How many paths per variant to keep whole in ``VariantForecast/samples`` (the first
     /// ones, by path index); 0 by default.
     public var sampleCount = 0

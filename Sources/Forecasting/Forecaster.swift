@@ -44,6 +44,9 @@ public enum Forecaster {
             throw ForecastError.invalidRequest("uncertainty calibration scales must be finite and ≥ 0 "
                 + "(got parameter \(calibration.parameterScale), noise \(calibration.noiseScale))")
         }
+        if let nu = calibration.parameterDegreesOfFreedom, !(nu.isFinite && nu > 0) {
+            throw ForecastError.invalidRequest("the degrees of freedom of the parameter draws must be finite and > 0 (got \(nu))")
+        }
         let (fits, weights, failures) = AdoptionFitter().fitAll(request.families, to: request.series)
         guard !fits.isEmpty else { throw ForecastError.noFamilyFitted(failures) }
         BLAS.setThreadCount(1)
@@ -56,7 +59,8 @@ public enum Forecaster {
 
         var models: [FamilyModel] = []
         for fit in fits {
-            let sampler = try ParameterSampler(fit: fit, series: series, parameterScale: calibration.parameterScale)
+            let sampler = try ParameterSampler(fit: fit, series: series, parameterScale: calibration.parameterScale,
+                                               degreesOfFreedom: calibration.parameterDegreesOfFreedom)
             let residual = ResidualProcess(fit: fit, series: series, referenceTime: referenceTime, gridTimes: times,
                                            noiseScale: calibration.noiseScale)
             assumptions += sampler.notes

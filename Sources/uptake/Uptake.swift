@@ -15,15 +15,14 @@ struct Uptake: ParsableCommand {
             fit or forecast failed. In a batch the worst wins: 2, then 3, then 1.
 
             Examples:
-              uptake init my-target                 # a commented scenario template
-              uptake validate Scenarios/            # check files without running them
-              uptake run Scenarios/                 # forecasts, fits and verdicts into Results/
-              uptake check Scenarios/ --strict      # one line per target; exit 1 if off track
-              uptake fit --formula "y = b1/(1+exp(b2-b3*x))" --data data.csv \\
-                         --start b1=100,b2=1,b3=0.1
-              uptake compare Old/ Results/ --tolerance 0.01   # exit 1 if a median moved > 1 %
-              uptake compare Old/ Results/ --actuals actuals.csv   # WIS, coverage, relative WIS
-              uptake backtest Scenarios/ --holdout 3          # refit without the last 3, score them
+              uptake init my-target               # a commented template
+              uptake validate Scenarios/          # check, don't run
+              uptake run Scenarios/               # results into Results/
+              uptake check Scenarios/ --strict    # exit 1 if off track
+              uptake compare Old/ Results/ --tolerance 0.01
+              uptake backtest Scenarios/ --holdout 3
+              uptake fit --formula "y = b1/(1+exp(b2-b3*x))" \\
+                         --data data.csv --start b1=100,b2=1,b3=0.1
             """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,

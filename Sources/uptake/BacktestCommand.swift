@@ -153,34 +153,19 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         let plan = try cutoffPlan()
-        let files: [String]
-        do { files = try ScenarioLoader.expand(inputs) } catch { throw InputError("\(error)") }
-        if files.isEmpty { throw InputError("no scenario files (*.yaml, *.yml, *.json) in \(inputs.joined(separator: ", "))") }
-        var worst: Int32 = 0
         var origins: [Origin] = []
-        var seenIDs: [String: String] = [:]
-        for (index, file) in files.enumerated() {
-            var scenario: Scenario
-            do { scenario = try ScenarioLoader.load(path: file) } catch {
-                printError("error: \(error)")
-                worst = ScenarioBatch.worse(worst, UptakeExitCode.badInput)
-                continue
-            }
-            if let other = seenIDs[scenario.id] {
-                printError("error: \(file): id '\(scenario.id)' is also used by \(other); ids must be unique in a batch")
-                worst = ScenarioBatch.worse(worst, UptakeExitCode.badInput)
-                continue
-            }
-            seenIDs[scenario.id] = file
-            if let paths = simulation.paths { scenario.forecast.paths = paths }
-            if let seed = simulation.seed { scenario.forecast.seed = seed }
+        var loadedIDs: Set<String> = []
+        let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
+        var worst = try batch.forEachScenario(inputs) { scenario, file, index, total in
+            loadedIDs.insert(scenario.id)
+            var worst: Int32 = 0
             let observations = scenario.observations
             let cutoffs: [CalendarDate]
             if let holdout {
                 guard observations.count > holdout else {
                     printError("uptake: note: \(scenario.id): skipped, --holdout \(holdout) leaves no observation to fit "
                         + "(it has \(observations.count))")
-                    continue
+                    return 0
                 }
                 cutoffs = [observations[observations.count - holdout - 1].date]
             } else {
@@ -199,9 +184,9 @@ struct BacktestCommand: ParsableCommand {
                 do {
                     let origin = try backtest(scenario, cutoff: cutoffDate, training: training, heldOut: heldOut)
                     origins.append(origin)
-                    let m = Means(origin.scored.filter { $0.method == .uptake })
-                    let n = Means(origin.scored.filter { $0.method == .naive })
-                    printError("uptake: [\(index + 1)/\(files.count)] \(scenario.id), cutoff \(cutoffDate): "
+                    let m = Self.means(origin.scored.filter { $0.method == .uptake })
+                    let n = Self.means(origin.scored.filter { $0.method == .naive })
+                    printError("uptake: [\(index)/\(total)] \(scenario.id), cutoff \(cutoffDate): "
                         + "\(training.count) fitted, \(heldOut.count) held out; WIS \(Self.number(m?.wis)) "
                         + "(naive \(Self.number(n?.wis))), 90 % coverage \(Self.number(m?.coverage90, digits: 2))")
                 } catch let error as ScenarioError {
@@ -212,9 +197,10 @@ struct BacktestCommand: ParsableCommand {
                     worst = ScenarioBatch.worse(worst, UptakeExitCode.fitFailed)
                 }
             }
+            return worst
         }
         // (Only when every file loaded: a bad file may be the one with that id.)
-        for id in plan.byScenario.keys.sorted() where seenIDs[id] == nil && worst == 0 {
+        for id in plan.byScenario.keys.sorted() where !loadedIDs.contains(id) && worst == 0 {
             printError("error: --cutoff \(id)=…: no scenario with id '\(id)' among the inputs")
             worst = ScenarioBatch.worse(worst, UptakeExitCode.badInput)
         }
@@ -288,39 +274,23 @@ struct BacktestCommand: ParsableCommand {
 
     // MARK: Summaries
 
-    struct Means {
-        var n: Int, wis: Double, dispersion: Double, overprediction: Double, underprediction: Double
-        var ae: Double, coverage50: Double, coverage90: Double
-
-        init?(_ scored: [Scored]) {
-            guard !scored.isEmpty else { return nil }
-            n = scored.count
-            let c = Double(n)
-            let s = scored.map(\.score)
-            wis = s.reduce(0) { $0 + $1.wis.wis } / c
-            dispersion = s.reduce(0) { $0 + $1.wis.dispersion } / c
-            overprediction = s.reduce(0) { $0 + $1.wis.overprediction } / c
-            underprediction = s.reduce(0) { $0 + $1.wis.underprediction } / c
-            ae = s.reduce(0) { $0 + $1.absoluteErrorOfMedian } / c
-            coverage50 = Double(s.filter(\.coverage50).count) / c
-            coverage90 = Double(s.filter(\.coverage90).count) / c
-        }
-    }
+    /// Mean scores of scored observations.
+    static func means(_ scored: [Scored]) -> MeanScores? { MeanScores(scored.map(\.score)) }
 
     struct Summary {
         /// A scenario id or "all"; a cutoff date or "all".
         var scenario: String
         var cutoff: String
         var method: Method
-        var means: Means
+        var means: MeanScores
         /// uptake rows: mean WIS(uptake)/mean WIS(naive), or the geometric mean of those
         /// ratios over the origins pooled.
         var relativeWIS: Double?
     }
 
     static func ratio(_ origin: Origin) -> Double? {
-        guard let u = Means(origin.scored.filter { $0.method == .uptake }),
-              let n = Means(origin.scored.filter { $0.method == .naive }) else { return nil }
+        guard let u = Self.means(origin.scored.filter { $0.method == .uptake }),
+              let n = Self.means(origin.scored.filter { $0.method == .naive }) else { return nil }
         if u.wis == n.wis { return 1 }
         let r = u.wis / n.wis
         return r.isFinite && r > 0 ? r : nil
@@ -339,7 +309,7 @@ struct BacktestCommand: ParsableCommand {
         func add(_ scenario: String, _ cutoff: String, _ group: [Origin]) {
             let scored = group.flatMap(\.scored)
             for method in Method.allCases {
-                guard let means = Means(scored.filter { $0.method == method }) else { continue }
+                guard let means = Self.means(scored.filter { $0.method == method }) else { continue }
                 out.append(Summary(scenario: scenario, cutoff: cutoff, method: method, means: means,
                                    relativeWIS: method == .uptake ? geometricMean(group.map(ratio)) : nil))
             }
@@ -362,8 +332,8 @@ struct BacktestCommand: ParsableCommand {
 
     private func fields(_ s: Summary) -> [String] {
         let m = s.means
-        return [s.scenario, s.cutoff, s.method.rawValue, String(m.n)]
-            + [m.wis, m.dispersion, m.overprediction, m.underprediction, m.ae, m.coverage50, m.coverage90, s.relativeWIS]
+        return [s.scenario, s.cutoff, s.method.rawValue, String(m.count)]
+            + [m.wis, m.dispersion, m.overprediction, m.underprediction, m.absoluteErrorOfMedian, m.coverage50, m.coverage90, s.relativeWIS]
                 .map(CSVTable.number)
     }
 
@@ -405,9 +375,9 @@ struct BacktestCommand: ParsableCommand {
         for s in summaries {
             let m = s.means
             let same = previous.map { $0 == (s.scenario, s.cutoff) } ?? false
-            lines.append([same ? "" : s.scenario, same ? "" : s.cutoff, s.method.rawValue, String(m.n),
+            lines.append([same ? "" : s.scenario, same ? "" : s.cutoff, s.method.rawValue, String(m.count),
                           Self.number(m.wis), Self.number(m.dispersion), Self.number(m.overprediction),
-                          Self.number(m.underprediction), Self.number(m.ae),
+                          Self.number(m.underprediction), Self.number(m.absoluteErrorOfMedian),
                           Self.number(m.coverage50, digits: 2), Self.number(m.coverage90, digits: 2),
                           s.method == .uptake ? Self.number(s.relativeWIS, digits: 3) : ""])
             previous = (s.scenario, s.cutoff)

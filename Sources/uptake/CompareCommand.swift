@@ -254,29 +254,6 @@ struct CompareCommand: ParsableCommand {
         return s
     }
 
-    struct Means {
-        var n: Int, wis: Double, dispersion: Double, overprediction: Double, underprediction: Double
-        var ae: Double, coverage50: Double, coverage90: Double
-
-        init?(_ scores: [QuantileForecastScore]) {
-            guard !scores.isEmpty else { return nil }
-            n = scores.count
-            let c = Double(n)
-            wis = scores.reduce(0) { $0 + $1.wis.wis } / c
-            dispersion = scores.reduce(0) { $0 + $1.wis.dispersion } / c
-            overprediction = scores.reduce(0) { $0 + $1.wis.overprediction } / c
-            underprediction = scores.reduce(0) { $0 + $1.wis.underprediction } / c
-            ae = scores.reduce(0) { $0 + $1.absoluteErrorOfMedian } / c
-            coverage50 = Double(scores.filter(\.coverage50).count) / c
-            coverage90 = Double(scores.filter(\.coverage90).count) / c
-        }
-
-        var json: JSONValue {
-            .object([("n", .integer(n)), ("wis", .number(wis)), ("dispersion", .number(dispersion)),
-                     ("overprediction", .number(overprediction)), ("underprediction", .number(underprediction)),
-                     ("ae_median", .number(ae)), ("coverage_50", .number(coverage50)), ("coverage_90", .number(coverage90))])
-        }
-    }
 
     // MARK: Output
 
@@ -332,7 +309,7 @@ struct CompareCommand: ParsableCommand {
             ("width90_ratio_geometric_mean", s.widthRatioGeometricMean.map(JSONValue.number) ?? .null),
         ]
         if scored {
-            summaryMembers += [("a", Means(s.scoredA)?.json ?? .null), ("b", Means(s.scoredB)?.json ?? .null),
+            summaryMembers += [("a", MeanScores(s.scoredA)?.json ?? .null), ("b", MeanScores(s.scoredB)?.json ?? .null),
                                ("relative_wis", s.relativeWIS.map(JSONValue.number) ?? .null)]
         }
         return .object([
@@ -378,10 +355,10 @@ struct CompareCommand: ParsableCommand {
         out += "\n"
         if scored {
             for (name, scores) in [("A", s.scoredA), ("B", s.scoredB)] {
-                guard let m = Means(scores) else { out += "\(name): no forecast scored\n"; continue }
-                out += "\(name): \(m.n) scored; mean WIS \(Self.number(m.wis)) (dispersion \(Self.number(m.dispersion)), "
+                guard let m = MeanScores(scores) else { out += "\(name): no forecast scored\n"; continue }
+                out += "\(name): \(m.count) scored; mean WIS \(Self.number(m.wis)) (dispersion \(Self.number(m.dispersion)), "
                     + "overprediction \(Self.number(m.overprediction)), underprediction \(Self.number(m.underprediction))); "
-                    + "mean AE \(Self.number(m.ae)); coverage 50 % \(Self.number(m.coverage50, digits: 3)), "
+                    + "mean AE \(Self.number(m.absoluteErrorOfMedian)); coverage 50 % \(Self.number(m.coverage50, digits: 3)), "
                     + "90 % \(Self.number(m.coverage90, digits: 3))\n"
             }
             if let r = s.relativeWIS {
@@ -413,5 +390,14 @@ struct CompareCommand: ParsableCommand {
             while text.last == " " { text.removeLast() }
             return text
         }.joined(separator: "\n") + "\n"
+    }
+}
+
+extension MeanScores {
+    var json: JSONValue {
+        .object([("n", .integer(count)), ("wis", .number(wis)), ("dispersion", .number(dispersion)),
+                 ("overprediction", .number(overprediction)), ("underprediction", .number(underprediction)),
+                 ("ae_median", .number(absoluteErrorOfMedian)), ("coverage_50", .number(coverage50)),
+                 ("coverage_90", .number(coverage90))])
     }
 }

@@ -18,17 +18,17 @@ struct ScenarioBatch {
     var seed: UInt64?
     var jobs: Int
 
-    /// Loads and forecasts every file; `onEach` sees each success as it completes.
-    /// Returns the successes and the exit code of the failures.
-    func run(_ inputs: [String], onEach: (Outcome, Int, Int) throws -> Void) throws -> (outcomes: [Outcome], exitCode: Int32) {
+    /// Loads every scenario file of `inputs` (folders expanded) with the batch's --paths and
+    /// --seed applied, and hands each to `body` with its position and the file count. A file
+    /// that does not load, or reuses an id, is reported on stderr and skipped. Returns the
+    /// exit code of those failures combined with the one `body` returns for each scenario.
+    func forEachScenario(_ inputs: [String], _ body: (Scenario, String, Int, Int) throws -> Int32) throws -> Int32 {
         let files: [String]
         do { files = try ScenarioLoader.expand(inputs) } catch { throw InputError("\(error)") }
         if files.isEmpty { throw InputError("no scenario files (*.yaml, *.yml, *.json) in \(inputs.joined(separator: ", "))") }
-        var outcomes: [Outcome] = []
         var worst: Int32 = 0
         var seenIDs: [String: String] = [:]
         for (index, file) in files.enumerated() {
-            let clock = ContinuousClock()
             var scenario: Scenario
             do {
                 scenario = try ScenarioLoader.load(path: file)
@@ -45,6 +45,17 @@ struct ScenarioBatch {
             seenIDs[scenario.id] = file
             if let paths { scenario.forecast.paths = paths }
             if let seed { scenario.forecast.seed = seed }
+            worst = Self.worse(worst, try body(scenario, file, index + 1, files.count))
+        }
+        return worst
+    }
+
+    /// Loads and forecasts every file; `onEach` sees each success as it completes.
+    /// Returns the successes and the exit code of the failures.
+    func run(_ inputs: [String], onEach: (Outcome, Int, Int) throws -> Void) throws -> (outcomes: [Outcome], exitCode: Int32) {
+        var outcomes: [Outcome] = []
+        let worst = try forEachScenario(inputs) { scenario, file, index, total in
+            let clock = ContinuousClock()
             let result: ForecastResult
             let started = clock.now
             do {
@@ -52,20 +63,19 @@ struct ScenarioBatch {
                 result = try Forecaster.run(request, jobs: jobs)
             } catch let error as ScenarioError {
                 printError("error: \(error)")
-                worst = Self.worse(worst, UptakeExitCode.badInput)
-                continue
+                return UptakeExitCode.badInput
             } catch {
                 printError("error: \(file): the forecast failed: \(error)")
-                worst = Self.worse(worst, UptakeExitCode.fitFailed)
-                continue
+                return UptakeExitCode.fitFailed
             }
             let elapsed = clock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             // The forecaster already notes each family whose noise σ is assumed.
             let assumptions = scenario.assumptionNotes + result.assumptions
             let outcome = Outcome(scenario: scenario, result: result, assumptions: assumptions, timings: [("forecast", seconds)])
-            try onEach(outcome, index + 1, files.count)
+            try onEach(outcome, index, total)
             outcomes.append(outcome)
+            return 0
         }
         return (outcomes, worst)
     }

@@ -6,19 +6,22 @@
 # Wall time of the whole job (process start to exit, outputs written); the kernel figure is
 # the sum of run.json's forecast_seconds (load excluded: fit + simulate + summaries) against
 # the baseline's own stage times. Prints every run, the medians and the ratios.
-# Usage: Benchmarks/run-batch-benchmark.sh [RUNS=3] [COUNT=1000]   (BENCH_DIR: work folder)
+# Usage: Benchmarks/run-batch-benchmark.sh [RUNS=3] [COUNT=1000]
+#   (BENCH_DIR: work folder, default /tmp/uptake-batch-bench; UPTAKE_BIN: skip the build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 count=${2:-1000}
 dir=${BENCH_DIR:-/tmp/uptake-batch-bench}
-repo=$PWD
 export OPENBLAS_NUM_THREADS=1
 rm -rf "$dir" && mkdir -p "$dir"
 python3 Benchmarks/baseline/make_series.py --count "$count" --dir "$dir" >/dev/null
 python3 Benchmarks/make_bench_scenarios.py "$dir/series.csv" "$dir/scenarios"
-swift build -c release --product uptake 2>&1 | tail -1
-cp .build/release/uptake "$dir/uptake"   # a copy: a rebuild during the runs cannot change what is measured
+if [ -z "${UPTAKE_BIN:-}" ]; then   # UPTAKE_BIN=path: measure that binary instead of building one
+    swift build -c release --product uptake >"$dir/build.log" 2>&1 || { tail -20 "$dir/build.log"; exit 1; }
+    UPTAKE_BIN=.build/release/uptake
+fi
+cp "$UPTAKE_BIN" "$dir/uptake"   # a copy: a rebuild during the runs cannot change what is measured
 uptake=$dir/uptake
 log=$dir/runs.tsv
 : >"$log"

@@ -114,11 +114,7 @@ public struct AdoptionFitter: Sendable {
             if let previous = best { starts.insert(previous.fit.parameters, at: 0) }
             var roundBest: LeastSquaresFit?
             for start in starts where start.allSatisfy(\.isFinite) {
-                let attempt = try? solver.minimize(problem, from: start)
-                if ProcessInfo.processInfo.environment["UPTAKE_DEBUG_FIT"] != nil {
-                    print("start", problem.naturalParameters(start), "->", attempt.map { "\($0.termination) \(problem.naturalParameters($0.parameters)) rss \($0.rss)" } ?? "threw")
-                }
-                guard let candidate = attempt, candidate.converged else { continue }
+                guard let candidate = try? solver.minimize(problem, from: start), candidate.converged else { continue }
                 if roundBest == nil || candidate.rss < roundBest!.rss { roundBest = candidate }
                 if round > 0 { break }   // later rounds start from the previous optimum
             }

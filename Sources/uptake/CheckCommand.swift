@@ -69,7 +69,7 @@ struct CheckCommand: ParsableCommand {
                     lines.append([outcome.scenario.id, row.variant,
                                   row.target.label + (row.target.assumed ? " (assumed)" : ""),
                                   row.target.deadline.description,
-                                  String(format: "%.2f ± %.2f", row.pMeet, row.pMeetStandardError),
+                                  String(format: "%.3f ± %.3f", row.pMeet, row.pMeetStandardError),
                                   row.dateReached.q50?.description ?? "—", row.verdict.rawValue])
                 }
             }

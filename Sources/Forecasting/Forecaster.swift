@@ -141,9 +141,14 @@ public enum Forecaster {
         let cdfValues = Array(Set(request.targets.map(\.value))).sorted()
         let summaries = (0..<steps).map { _ in GridSummary() }
         let reducers = max(1, min(jobs, steps))
+        // The order statistics the type-7 quantiles read: selected, not a full sort (the
+        // same values as sorting; OrderStatistics).
+        let ranks = Array(Set(levels.flatMap { SampleQuantiles.ranks(count: paths, $0) })).sorted()
+        let rankSlot = Dictionary(uniqueKeysWithValues: ranks.enumerated().map { ($1, $0) })
         DispatchQueue.concurrentPerform(iterations: reducers) { worker in
             var column = [Double](repeating: 0, count: paths)
-            var sorter = RadixSort()
+            var selector = OrderStatistics()
+            var atMost = [Int](repeating: 0, count: cdfValues.count)
             var h = worker
             while h < steps {
                 for batch in batches {
@@ -152,11 +157,19 @@ public enum Forecaster {
                 }
                 var sum = 0.0
                 for v in column { sum += v }
-                sorter.sort(&column)
+                for k in 0..<cdfValues.count {
+                    let c = cdfValues[k]
+                    var below = 0
+                    for v in column where v <= c { below += 1 }
+                    atMost[k] = below
+                }
+                let selected = selector.select(column, ranks: ranks)
                 let summary = summaries[h]
                 summary.mean = sum / Double(paths)
-                summary.quantiles = levels.map { SampleQuantiles.quantile(sorted: column, $0) }
-                summary.cdf = cdfValues.map { SampleQuantiles.cumulativeProbability(sorted: column, atMost: $0) }
+                summary.quantiles = levels.map { p in
+                    SampleQuantiles.quantile(count: paths, p) { selected[rankSlot[$0]!] }
+                }
+                summary.cdf = atMost.map { Double($0) / Double(paths) }
                 h += reducers
             }
         }

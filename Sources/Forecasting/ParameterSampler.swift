@@ -183,20 +183,23 @@ enum ChiSquare {
         precondition(nu > 0 && p > 0 && p < 1)
         let a = nu / 2
         let logGammaA1 = logGamma(a + 1)
+        // Loop invariants, computed once (the same values as in the loop).
+        let logGammaA = logGamma(a), logP = log(p), logNormaliser = logGammaA1 - log(a)
         let z = StandardNormal.quantile(p)
         let c = 2 / (9 * nu)
         let base = 1 - c + z * c.squareRoot()
         // y = x/2; lower-tail limit: P(a, y) ≈ yᵃ/Γ(a + 1).
-        let tail = exp((log(p) + logGammaA1) / a)
+        let tail = exp((logP + logGammaA1) / a)
         var y = base > 0.2 ? nu * base * base * base / 2 : tail
         if !(y > 0) || !y.isFinite { y = tail }
         var lo = 0.0, hi = Double.infinity
         for _ in 0..<100 {
-            let value = regularizedLowerGamma(a, y)
+            let value = regularizedLowerGamma(a, y, logGammaA: logGammaA)
             if value < p { lo = y } else { hi = y }
             // d/dy log P = y^{a−1}e^{−y}/(Γ(a)·P); Newton on log P is well behaved in both tails.
-            let logDensity = (a - 1) * log(y) - y - (logGammaA1 - log(a))
-            let step = (log(value) - log(p)) / exp(logDensity - log(value))
+            let logDensity = (a - 1) * log(y) - y - logNormaliser
+            let logValue = log(value)
+            let step = (logValue - logP) / exp(logDensity - logValue)
             var next = y - step
             if !(next > lo && next < hi) { next = hi.isFinite ? (lo + hi) / 2 : max(2 * y, lo * 2 + 1e-300) }
             if abs(next - y) <= 1e-13 * y { y = next; break }
@@ -214,8 +217,14 @@ enum ChiSquare {
     /// P(a, x) = γ(a, x)/Γ(a): the series for x < a + 1, otherwise 1 − Q by Lentz's continued
     /// fraction (Numerical Recipes, 3rd ed., §6.2).
     static func regularizedLowerGamma(_ a: Double, _ x: Double) -> Double {
+        regularizedLowerGamma(a, x, logGammaA: logGamma(a))
+    }
+
+    /// P(a, x) with log Γ(a) given (the quantile's Newton loop computes it once).
+    @inline(__always)
+    static func regularizedLowerGamma(_ a: Double, _ x: Double, logGammaA: Double) -> Double {
         if x <= 0 { return 0 }
-        let logPrefix = a * log(x) - x - logGamma(a)
+        let logPrefix = a * log(x) - x - logGammaA
         if x < a + 1 {
             var term = 1 / a, sum = term, n = a
             for _ in 0..<1000 {

@@ -10,12 +10,25 @@
 enum SampleQuantiles {
     static func quantile(sorted x: [Double], _ p: Double) -> Double {
         precondition(!x.isEmpty, "quantile of an empty sample")
-        let n = x.count
+        return quantile(count: x.count, p) { x[$0] }
+    }
+
+    /// The ranks (0-based, ascending order statistics) that `quantile` reads for level `p`
+    /// in a sample of `n`: ⌊h⌋ and, when it is used, ⌊h⌋ + 1.
+    static func ranks(count n: Int, _ p: Double) -> [Int] {
         let h = Double(n - 1) * min(max(p, 0), 1)
         let lo = Int(h.rounded(.down))
         let fraction = h - Double(lo)
-        if fraction == 0 || lo + 1 >= n { return x[lo] }
-        let a = x[lo], b = x[lo + 1]
+        return fraction == 0 || lo + 1 >= n ? [lo] : [lo, lo + 1]
+    }
+
+    /// Type-7 quantile of a sample of `n` given its order statistics by rank.
+    static func quantile(count n: Int, _ p: Double, orderStatistic x: (Int) -> Double) -> Double {
+        let h = Double(n - 1) * min(max(p, 0), 1)
+        let lo = Int(h.rounded(.down))
+        let fraction = h - Double(lo)
+        if fraction == 0 || lo + 1 >= n { return x(lo) }
+        let a = x(lo), b = x(lo + 1)
         if b == .infinity { return .infinity }
         return min(max(a + fraction * (b - a), a), b)
     }

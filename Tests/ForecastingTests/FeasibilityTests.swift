@@ -149,4 +149,28 @@ final class RadixSortTests: XCTestCase {
         sorter.sort(&same)                      // every pass skipped
         XCTAssertEqual(same, [Double](repeating: 7, count: 10))
     }
+
+    /// Selected order statistics are bit-for-bit the values of the full radix sort at those
+    /// ranks: spread data, heavy ties (a cap many paths hit), ±0, ±∞, and small samples.
+    func testOrderStatisticsMatchFullSort() {
+        let rng = CounterBasedRandomStream(seed: 9, path: 0)
+        var spread: [Double] = [0, -0.0, .infinity, -.infinity, 1e-310, -1e-310, 5, 5]
+        var capped: [Double] = []
+        for d in 0..<10_000 {
+            let u = rng.uniform(d)
+            spread.append(d % 3 == 0 ? (u - 0.5) * 1e6 : d % 3 == 1 ? u * 1000 : exp(60 * (u - 0.5)))
+            capped.append(min(0.9, 0.5 + u * 0.6))
+        }
+        var selector = OrderStatistics()
+        var sorter = RadixSort()
+        for values in [spread, capped, [3.0, 1, 2], [7.0], [Double](repeating: 7, count: 100), [0.0, -0.0, 0.0, -0.0]] {
+            var sorted = values
+            sorter.sort(&sorted)
+            let n = values.count
+            let ranks = Array(Set(hubQuantileLevels.flatMap { SampleQuantiles.ranks(count: n, $0) } + [0, n - 1])).sorted()
+            let selected = selector.select(values, ranks: ranks)
+            XCTAssertEqual(selected.map(\.bitPattern), ranks.map { sorted[$0].bitPattern })
+            XCTAssertEqual(selector.select(values, ranks: Array(0..<n)).map(\.bitPattern), sorted.map(\.bitPattern))
+        }
+    }
 }

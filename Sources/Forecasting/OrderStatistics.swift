@@ -1,0 +1,135 @@
+/// Selected order statistics of a column of Doubles without sorting it: the exact values a
+/// full ``RadixSort`` would put at the requested ranks, for the per-grid-point quantiles of
+/// the Monte Carlo (23 levels need at most 46 ranks out of 10⁴).
+///
+/// The values are mapped to the same order-preserving unsigned keys as ``RadixSort`` (so −0
+/// sorts before +0 and the value read back at a rank is bit-for-bit the one the sort gives).
+/// One pass finds the key range, one histogram pass over at most 2¹¹ buckets of the range
+/// finds the buckets holding the wanted ranks, one pass gathers just those buckets; each
+/// gathered bucket is handled the same way (its range is at least 2¹¹ times narrower), and
+/// small ones are insertion-sorted. NaN must not be passed.
+struct OrderStatistics {
+    private var keys: [UInt64] = []
+    private var scratch: [UInt64] = []
+
+    static let sign: UInt64 = 1 << 63
+
+    @inline(__always) static func key(_ x: Double) -> UInt64 {
+        let b = x.bitPattern
+        return b & sign != 0 ? ~b : b | sign
+    }
+
+    @inline(__always) static func value(_ k: UInt64) -> Double {
+        Double(bitPattern: k & sign != 0 ? k & ~sign : ~k)
+    }
+
+    /// The values at `ranks` (ascending, distinct, each in 0..<values.count) of `values`
+    /// sorted ascending, in the order of `ranks`.
+    mutating func select(_ values: [Double], ranks: [Int]) -> [Double] {
+        let n = values.count
+        if keys.count < n {
+            keys = [UInt64](repeating: 0, count: n)
+            scratch = [UInt64](repeating: 0, count: n)
+        }
+        precondition(ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
+        var out = [UInt64](repeating: 0, count: ranks.count)
+        values.withUnsafeBufferPointer { v in
+            keys.withUnsafeMutableBufferPointer { k in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    ranks.withUnsafeBufferPointer { r in
+                        out.withUnsafeMutableBufferPointer { o in
+                            for i in 0..<n { k[i] = Self.key(v[i]) }
+                            Self.select(k.baseAddress!, s.baseAddress!, n, base: 0, r.baseAddress!, 0..<r.count,
+                                        o.baseAddress!)
+                        }
+                    }
+                }
+            }
+        }
+        return out.map(Self.value)
+    }
+
+    private static func select(_ src: UnsafeMutablePointer<UInt64>, _ dst: UnsafeMutablePointer<UInt64>, _ n: Int,
+                               base: Int, _ ranks: UnsafePointer<Int>, _ wanted: Range<Int>,
+                               _ out: UnsafeMutablePointer<UInt64>) {
+        if wanted.isEmpty { return }
+        if n <= 48 {
+            // Insertion sort: equal keys are identical bit patterns, so order among them is moot.
+            var i = 1
+            while i < n {
+                let k = src[i]
+                var j = i
+                while j > 0 && src[j - 1] > k { src[j] = src[j - 1]; j -= 1 }
+                src[j] = k
+                i += 1
+            }
+            for w in wanted { out[w] = src[ranks[w] - base] }
+            return
+        }
+        var lo = src[0], hi = src[0]
+        for i in 1..<n {
+            let k = src[i]
+            lo = Swift.min(lo, k)
+            hi = Swift.max(hi, k)
+        }
+        if lo == hi {
+            for w in wanted { out[w] = lo }
+            return
+        }
+        let radixBits = 11
+        let width = UInt64.bitWidth - (hi &- lo).leadingZeroBitCount
+        let shift = UInt64(Swift.max(0, width - radixBits))
+        let buckets = Int(truncatingIfNeeded: (hi &- lo) &>> shift) + 1
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * buckets) { table in
+            let counts = table.baseAddress!, starts = counts + buckets, dest = starts + buckets
+            for d in 0..<buckets { counts[d] = 0 }
+            for i in 0..<n { counts[Int(truncatingIfNeeded: (src[i] &- lo) &>> shift)] &+= 1 }
+            var offset = 0
+            for d in 0..<buckets {
+                starts[d] = offset
+                offset &+= counts[d]
+                dest[d] = -1
+            }
+            // The buckets holding the wanted ranks, and where each goes in `dst`.
+            var compact = 0
+            var d = 0
+            for w in wanted {
+                let r = ranks[w] - base
+                while starts[d] + counts[d] <= r { d += 1 }
+                if dest[d] < 0 {
+                    dest[d] = compact
+                    compact += counts[d]
+                }
+            }
+            for i in 0..<n {
+                let k = src[i]
+                let b = Int(truncatingIfNeeded: (k &- lo) &>> shift)
+                let p = dest[b]
+                if p >= 0 {
+                    dst[p] = k
+                    dest[b] = p &+ 1
+                }
+            }
+            // Recurse into each selected bucket in order, with the ranks it holds.
+            var w = wanted.lowerBound
+            var at = 0
+            while w < wanted.upperBound {
+                let r = ranks[w] - base
+                var b = 0
+                // Find the bucket of rank r (buckets are visited in ascending order).
+                var lower = 0, upper = buckets
+                while lower < upper {
+                    let mid = (lower + upper) / 2
+                    if starts[mid] + counts[mid] <= r { lower = mid + 1 } else { upper = mid }
+                }
+                b = lower
+                let end = starts[b] + counts[b]
+                var v = w
+                while v < wanted.upperBound && ranks[v] - base < end { v += 1 }
+                select(dst + at, src + at, counts[b], base: base + starts[b], ranks, w..<v, out)
+                at += counts[b]
+                w = v
+            }
+        }
+    }
+}

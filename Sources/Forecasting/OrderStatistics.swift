@@ -33,42 +33,33 @@ struct OrderStatistics {
         }
         precondition(ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
         var out = [UInt64](repeating: 0, count: ranks.count)
-        values.withUnsafeBufferPointer { v in
-            keys.withUnsafeMutableBufferPointer { k in
-                scratch.withUnsafeMutableBufferPointer { s in
-                    ranks.withUnsafeBufferPointer { r in
-                        out.withUnsafeMutableBufferPointer { o in
-                            for i in 0..<n { k[i] = Self.key(v[i]) }
-                            Self.select(k.baseAddress!, s.baseAddress!, n, base: 0, r.baseAddress!, 0..<r.count,
-                                        o.baseAddress!)
-                        }
-                    }
-                }
-            }
-        }
+        for i in 0..<n { keys[i] = Self.key(values[i]) }
+        Self.select(&keys, &scratch, from: 0, count: n, base: 0, ranks, 0..<ranks.count, &out)
         return out.map(Self.value)
     }
 
-    private static func select(_ src: UnsafeMutablePointer<UInt64>, _ dst: UnsafeMutablePointer<UInt64>, _ n: Int,
-                               base: Int, _ ranks: UnsafePointer<Int>, _ wanted: Range<Int>,
-                               _ out: UnsafeMutablePointer<UInt64>) {
+    /// Selects within `source[from ..< from + n]`, whose smallest element has rank `base`,
+    /// using `spare[from ..< from + n]` as room to gather the buckets that hold wanted ranks;
+    /// the two arrays swap roles at each level of recursion.
+    private static func select(_ source: inout [UInt64], _ spare: inout [UInt64], from: Int, count n: Int, base: Int,
+                               _ ranks: [Int], _ wanted: Range<Int>, _ out: inout [UInt64]) {
         if wanted.isEmpty { return }
         if n <= 48 {
             // Insertion sort: equal keys are identical bit patterns, so order among them is moot.
-            var i = 1
-            while i < n {
-                let k = src[i]
+            var i = from + 1
+            while i < from + n {
+                let k = source[i]
                 var j = i
-                while j > 0 && src[j - 1] > k { src[j] = src[j - 1]; j -= 1 }
-                src[j] = k
+                while j > from && source[j - 1] > k { source[j] = source[j - 1]; j -= 1 }
+                source[j] = k
                 i += 1
             }
-            for w in wanted { out[w] = src[ranks[w] - base] }
+            for w in wanted { out[w] = source[from + ranks[w] - base] }
             return
         }
-        var lo = src[0], hi = src[0]
-        for i in 1..<n {
-            let k = src[i]
+        var lo = source[from], hi = source[from]
+        for i in from..<(from + n) {
+            let k = source[i]
             lo = Swift.min(lo, k)
             hi = Swift.max(hi, k)
         }
@@ -80,56 +71,53 @@ struct OrderStatistics {
         let width = UInt64.bitWidth - (hi &- lo).leadingZeroBitCount
         let shift = UInt64(Swift.max(0, width - radixBits))
         let buckets = Int(truncatingIfNeeded: (hi &- lo) &>> shift) + 1
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * buckets) { table in
-            let counts = table.baseAddress!, starts = counts + buckets, dest = starts + buckets
-            for d in 0..<buckets { counts[d] = 0 }
-            for i in 0..<n { counts[Int(truncatingIfNeeded: (src[i] &- lo) &>> shift)] &+= 1 }
-            var offset = 0
-            for d in 0..<buckets {
-                starts[d] = offset
-                offset &+= counts[d]
-                dest[d] = -1
+        var counts = [Int](repeating: 0, count: buckets)
+        var starts = [Int](repeating: 0, count: buckets)
+        var destination = [Int](repeating: -1, count: buckets)
+        for i in from..<(from + n) { counts[Int(truncatingIfNeeded: (source[i] &- lo) &>> shift)] &+= 1 }
+        var offset = 0
+        for d in 0..<buckets {
+            starts[d] = offset
+            offset &+= counts[d]
+        }
+        // The buckets holding the wanted ranks, and where each goes in `spare`.
+        var compact = 0
+        var d = 0
+        for w in wanted {
+            let r = ranks[w] - base
+            while starts[d] + counts[d] <= r { d += 1 }
+            if destination[d] < 0 {
+                destination[d] = compact
+                compact += counts[d]
             }
-            // The buckets holding the wanted ranks, and where each goes in `dst`.
-            var compact = 0
-            var d = 0
-            for w in wanted {
-                let r = ranks[w] - base
-                while starts[d] + counts[d] <= r { d += 1 }
-                if dest[d] < 0 {
-                    dest[d] = compact
-                    compact += counts[d]
-                }
+        }
+        for i in from..<(from + n) {
+            let k = source[i]
+            let b = Int(truncatingIfNeeded: (k &- lo) &>> shift)
+            let p = destination[b]
+            if p >= 0 {
+                spare[from + p] = k
+                destination[b] = p &+ 1
             }
-            for i in 0..<n {
-                let k = src[i]
-                let b = Int(truncatingIfNeeded: (k &- lo) &>> shift)
-                let p = dest[b]
-                if p >= 0 {
-                    dst[p] = k
-                    dest[b] = p &+ 1
-                }
+        }
+        // Recurse into each selected bucket in order, with the ranks it holds.
+        var w = wanted.lowerBound
+        var at = 0
+        while w < wanted.upperBound {
+            let r = ranks[w] - base
+            // The bucket of rank r (buckets are visited in ascending order).
+            var lower = 0, upper = buckets
+            while lower < upper {
+                let mid = (lower + upper) / 2
+                if starts[mid] + counts[mid] <= r { lower = mid + 1 } else { upper = mid }
             }
-            // Recurse into each selected bucket in order, with the ranks it holds.
-            var w = wanted.lowerBound
-            var at = 0
-            while w < wanted.upperBound {
-                let r = ranks[w] - base
-                var b = 0
-                // Find the bucket of rank r (buckets are visited in ascending order).
-                var lower = 0, upper = buckets
-                while lower < upper {
-                    let mid = (lower + upper) / 2
-                    if starts[mid] + counts[mid] <= r { lower = mid + 1 } else { upper = mid }
-                }
-                b = lower
-                let end = starts[b] + counts[b]
-                var v = w
-                while v < wanted.upperBound && ranks[v] - base < end { v += 1 }
-                select(dst + at, src + at, counts[b], base: base + starts[b], ranks, w..<v, out)
-                at += counts[b]
-                w = v
-            }
+            let b = lower
+            let end = starts[b] + counts[b]
+            var v = w
+            while v < wanted.upperBound && ranks[v] - base < end { v += 1 }
+            select(&spare, &source, from: from + at, count: counts[b], base: base + starts[b], ranks, w..<v, &out)
+            at += counts[b]
+            w = v
         }
     }
 }

@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
         var summaryRows: [[String]] = []
+        let progress = BatchProgress()
         let (_, exitCode) = try batch.run(inputs) { outcome, index, total in
             let writeClock = ContinuousClock()
             let started = writeClock.now
@@ -53,8 +54,9 @@ struct RunCommand: ParsableCommand {
             try write(manifest.json, folder, "run.json")
             summaryRows += rows
             let verdicts = result.forecasts.first?.feasibility.map(\.verdict.rawValue).joined(separator: ", ") ?? ""
-            printError("uptake: [\(index)/\(total)] \(outcome.scenario.id): \(verdicts)")
+            progress.advance(index, of: total, outcome.scenario.id, status: verdicts)
         }
+        progress.finish()
         // The summary describes this batch, even when nothing in it succeeded: a stale summary
         // from an earlier run must not survive.
         try write(FeasibilityTable.table(rows: summaryRows).text, out, "summary.csv")

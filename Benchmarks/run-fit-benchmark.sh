@@ -13,6 +13,8 @@ for i in $(seq "$runs"); do
     python3 Benchmarks/baseline/numpy_baseline.py "$dir/series.csv" --paths 100 | grep -E "^(series|fit:)"
     echo "--- run $i: uptake, same iteration budget as scipy (200 Jacobians)"
     .build/release/UptakeBenchmark fit "$dir/series.csv" --repeat 3 --max-evaluations 200
+    echo "--- run $i: uptake, scipy's tolerances and budget (ftol = xtol = 1.49e-8, 200 Jacobians)"
+    .build/release/UptakeBenchmark fit "$dir/series.csv" --repeat 3 --max-evaluations 200 --tolerances minpack
     echo "--- run $i: uptake, its own defaults (ftol = xtol = 1e-14, 800 evaluations)"
     .build/release/UptakeBenchmark fit "$dir/series.csv" --repeat 3
 done

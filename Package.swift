@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "FittingTests", dependencies: ["Fitting"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Fitting"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Fitting"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Fitting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scenarios", "Forecasting", "Fitting"]),
         .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),
     ]
 )

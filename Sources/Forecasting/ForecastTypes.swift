@@ -62,6 +62,9 @@ public struct VariantLevers: Sendable, Equatable {
     public var growthMultiplier: PriorDistribution?
     public var ceilingMultiplier: PriorDistribution?
     public var levelShift: PriorDistribution?
+    /// The variant is not in the source (a planner's what-if), with why.
+    public var assumed = false
+    public var note: String?
 
     public init(id: String, from: CalendarDate? = nil, growthMultiplier: PriorDistribution? = nil,
                 ceilingMultiplier: PriorDistribution? = nil, levelShift: PriorDistribution? = nil) {

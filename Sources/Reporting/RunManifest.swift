@@ -54,6 +54,7 @@ extension Scenario {
     public var assumptionNotes: [String] {
         var notes: [String] = []
         func add(_ what: String, _ note: String?) { notes.append(note.map { "\(what): \($0)" } ?? what) }
+        if let launch, launchAssumed { add("launch date \(launch) assumed", launchNote) }
         if metric.ceilingAssumed { add("ceiling assumed", metric.ceilingNote) }
         for observation in observations where observation.assumed {
             add("observation \(observation.date) = \(CSVTable.number(observation.value)) assumed", observation.note)
@@ -62,6 +63,7 @@ extension Scenario {
         if let prior = priors.growthRate, prior.assumed { add("growth_rate prior \(prior.distribution) assumed", prior.note) }
         if let prior = priors.inflection, prior.assumed { add("inflection prior \(prior.distribution) assumed", prior.note) }
         if let prior = priors.noiseSD, prior.assumed { add("noise_sd prior \(prior.distribution) assumed", prior.note) }
+        for variant in variants where variant.assumed { add("variant '\(variant.id)' assumed", variant.note) }
         return notes
     }
 }

@@ -11,6 +11,9 @@ public struct Scenario: Sendable {
     public var source: String?
     public var metric: Metric
     public var launch: CalendarDate?
+    /// The launch date is not in the source (`launch: {date, assumed: true, note}`).
+    public var launchAssumed = false
+    public var launchNote: String?
     public var observations: [ScenarioObservation]
     public var targets: [ScenarioTarget]
     /// `auto` expands to every family that can be fitted to this metric.

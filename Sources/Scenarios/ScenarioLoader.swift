@@ -165,7 +165,8 @@ struct ScenarioParser {
     static let inflectionKeys = ["date", "sd_years", "assumed", "note"]
     static let forecastKeys = ["horizon", "step", "paths", "seed"]
     static let verdictKeys = ["on_track", "off_track"]
-    static let variantKeys = ["id", "from", "growth_multiplier", "ceiling_multiplier", "level_shift"]
+    static let variantKeys = ["id", "from", "growth_multiplier", "ceiling_multiplier", "level_shift", "assumed", "note"]
+    static let launchKeys = ["date", "assumed", "note"]
     static let distributionKeys = ["normal", "lognormal", "uniform"]
 
     /// The ceiling as read, with the node errors about it should point at.
@@ -187,7 +188,7 @@ struct ScenarioParser {
         let title = try top.text("title"), location = try top.text("location"), source = try top.text("source")
 
         let (metric, ceiling, errorNode) = try parseMetric(try top.require("metric", "a mapping with at least name and kind"))
-        let launch = try top.date("launch")
+        let (launch, launchAssumed, launchNote) = try parseLaunch(top["launch"])
 
         // Observations, inline or from a CSV.
         var hashed = SHA256()
@@ -258,10 +259,13 @@ struct ScenarioParser {
             try checkTarget(entry, "targets[\(index + 1)]", metric: metric, ceiling: ceiling, horizon: forecast.horizon)
         }
 
-        return Scenario(id: id, title: title, location: location, source: source, metric: metric, launch: launch,
-                        observations: located.map(\.observation), targets: targets.map(\.target), models: models,
-                        priors: priors, forecast: forecast, verdict: verdict, variants: variants, path: file,
-                        inputSHA256: hashed.hexDigest())
+        var scenario = Scenario(id: id, title: title, location: location, source: source, metric: metric, launch: launch,
+                                observations: located.map(\.observation), targets: targets.map(\.target), models: models,
+                                priors: priors, forecast: forecast, verdict: verdict, variants: variants, path: file,
+                                inputSHA256: hashed.hexDigest())
+        scenario.launchAssumed = launchAssumed
+        scenario.launchNote = launchNote
+        return scenario
     }
 
     // MARK: metric
@@ -569,6 +573,18 @@ struct ScenarioParser {
         return thresholds
     }
 
+    /// `launch: 2022-03-31`, or `launch: {date: 2022-03-31, assumed: true, note: …}` when the
+    /// source does not give the date.
+    func parseLaunch(_ node: Node?) throws -> (CalendarDate?, Bool, String?) {
+        guard let node else { return (nil, false, nil) }
+        if case .mapping = node {
+            let fields = try reader.fields(node, "launch", allowed: Self.launchKeys)
+            let date = try reader.date(try fields.require("date", "a date YYYY-MM-DD"), "launch.date")
+            return (date, try fields.bool("assumed") ?? false, try fields.text("note"))
+        }
+        return (try reader.date(node, "launch"), false, nil)
+    }
+
     func parseVariant(_ node: Node, _ name: String) throws -> (VariantLevers, Node) {
         let fields = try reader.fields(node, name, allowed: Self.variantKeys)
         let idNode = try fields.require("id", "lowercase letters, digits and '-', e.g. campaign")
@@ -580,6 +596,8 @@ struct ScenarioParser {
             throw reader.error(idNode, "\(name).id 'baseline' is reserved for the scenario without levers; choose another id")
         }
         var variant = VariantLevers(id: id, from: try fields.date("from"))
+        variant.assumed = try fields.bool("assumed") ?? false
+        variant.note = try fields.text("note")
         func multiplier(_ key: String) throws -> PriorDistribution? {
             guard let node = fields[key] else { return nil }
             let distribution = try parseDistribution(node, fields.path(key), annotated: false).distribution

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
 import Fitting
+import Forecasting
+import Scenarios
 @testable import Reporting
 
 final class FitTableTests: XCTestCase {
@@ -43,5 +45,20 @@ final class FitTableTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "b,c\n")
         let left = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("sub").path)
         XCTAssertEqual(left, ["fit.csv"])
+    }
+}
+
+final class AssumptionNotesTests: XCTestCase {
+    func testAssumedLaunchAndVariantAreListed() throws {
+        var scenario = Scenario(id: "x", metric: Metric(name: "m", kind: .count), launch: CalendarDate(iso: "2021-01-01"),
+                                observations: [], targets: [], models: [.logistic],
+                                forecast: ForecastSettings(horizon: CalendarDate(iso: "2026-12-31")!),
+                                variants: [VariantLevers(id: "push", growthMultiplier: .uniform(lower: 1.1, upper: 1.4))],
+                                path: "x.yaml", inputSHA256: "")
+        XCTAssertTrue(scenario.assumptionNotes.isEmpty)
+        scenario.launchAssumed = true
+        scenario.launchNote = "why"
+        scenario.variants[0].assumed = true
+        XCTAssertEqual(scenario.assumptionNotes, ["launch date 2021-01-01 assumed: why", "variant 'push' assumed"])
     }
 }

@@ -275,3 +275,29 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(NearestName.distance("ab", "ba"), 1)
     }
 }
+
+/// A launch date or a variant that the source does not give is marked like any other input.
+final class AssumedLaunchAndVariantTests: XCTestCase {
+    func testLaunchAndVariantCarryAssumedAndNote() throws {
+        let yaml = minimalScenario + """
+            launch: {date: 2022-01-01, assumed: true, note: programme start not in the article}
+            variants:
+              - {id: campaign, from: 2024-01-01, growth_multiplier: {uniform: [1.1, 1.4]}, assumed: true, note: a what-if}
+
+            """
+        let scenario = try ScenarioLoader.load(contents: yaml, path: "t.yaml")
+        XCTAssertEqual(scenario.launch, CalendarDate(iso: "2022-01-01"))
+        XCTAssertTrue(scenario.launchAssumed)
+        XCTAssertEqual(scenario.launchNote, "programme start not in the article")
+        XCTAssertEqual(scenario.variants.first?.assumed, true)
+        XCTAssertEqual(scenario.variants.first?.note, "a what-if")
+
+        let plain = try ScenarioLoader.load(contents: minimalScenario + "launch: 2022-01-01\n", path: "t.yaml")
+        XCTAssertEqual(plain.launch, CalendarDate(iso: "2022-01-01"))
+        XCTAssertFalse(plain.launchAssumed)
+
+        XCTAssertThrowsError(try ScenarioLoader.load(contents: minimalScenario + "launch: {assumed: true}\n", path: "t.yaml")) {
+            XCTAssertTrue("\($0)".contains("date"), "\($0)")
+        }
+    }
+}

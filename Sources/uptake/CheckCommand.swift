@@ -75,9 +75,22 @@ struct CheckCommand: ParsableCommand {
             }
         }
         let widths = (0..<lines[0].count).map { c in lines.map { $0[c].count }.max() ?? 0 }
-        return lines.map { line in
+        var text = lines.map { line in
             zip(line, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
                 .trimmingSpaces()
         }.joined(separator: "\n") + "\n"
+        // What the verdicts rest on that the sources do not say; the notes saying why, and the
+        // model's own assumptions, are in run.json.
+        for outcome in outcomes {
+            let inputs = outcome.scenario.assumptionNotes.map { note in
+                note.split(separator: ":", maxSplits: 1).first.map(String.init) ?? note
+            }
+            let modelling = outcome.assumptions.count - inputs.count
+            guard !inputs.isEmpty || modelling > 0 else { continue }
+            var line = "\(outcome.scenario.id) assumes: " + (inputs.isEmpty ? "no input" : inputs.joined(separator: "; "))
+            if modelling > 0 { line += " (+\(modelling) modelling assumption\(modelling == 1 ? "" : "s"); uptake run lists all in run.json)" }
+            text += line + "\n"
+        }
+        return text
     }
 }

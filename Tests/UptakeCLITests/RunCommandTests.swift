@@ -365,7 +365,9 @@ final class RunCommandTests: XCTestCase {
         XCTAssertEqual(strict.exitCode, 1, strict.stderr)
         XCTAssertEqual(strict.stdout, relaxed.stdout, "--strict changes the exit code, not the report")
         let lines = strict.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 3, strict.stdout)
+        // Header, one line per target, then what the scenario assumes (its assumed target).
+        XCTAssertEqual(lines.count, 4, strict.stdout)
+        XCTAssertTrue(lines[3].hasPrefix("unreachable assumes: target"), strict.stdout)
         XCTAssertTrue(lines.contains { $0.contains("99 points next month") && $0.hasSuffix("off_track") }, strict.stdout)
         XCTAssertTrue(lines.contains { $0.contains("already there (assumed)") && $0.hasSuffix("met") }, strict.stdout)
 

@@ -7,7 +7,7 @@ import Scenarios
 /// Runs a batch of scenario files: one bad file is reported and the rest still run; the
 /// exit code reports the worst outcome (DESIGN.md: 2, then 3, then 1).
 struct ScenarioBatch {
-    struct Outcome {
+    struct Outcome: Sendable {
         let scenario: Scenario
         let result: ForecastResult
         let assumptions: [String]
@@ -50,36 +50,96 @@ struct ScenarioBatch {
         return worst
     }
 
-    /// Loads and forecasts every file; `onEach` sees each success as it completes.
+    /// Loads and forecasts every file; `onEach` sees each success, in file order.
     /// Returns the successes and the exit code of the failures.
+    ///
+    /// With several files and more than one job, whole scenarios are forecast concurrently
+    /// (each on one thread); with one file, its paths are. Either way every number is the
+    /// same (the engine's results do not depend on threads), and messages and outputs come
+    /// in file order.
     func run(_ inputs: [String], onEach: (Outcome, Int, Int) throws -> Void) throws -> (outcomes: [Outcome], exitCode: Int32) {
-        var outcomes: [Outcome] = []
-        let worst = try forEachScenario(inputs) { scenario, file, index, total in
-            let clock = ContinuousClock()
-            let result: ForecastResult
-            let started = clock.now
-            do {
-                let request = try scenario.forecastRequest()
-                result = try Forecaster.run(request, jobs: jobs)
-            } catch let error as ScenarioError {
-                printError("error: \(error)")
-                return UptakeExitCode.badInput
-            } catch {
-                printError("error: \(file): the forecast failed: \(error)")
-                return UptakeExitCode.fitFailed
-            }
-            let elapsed = clock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            // The forecaster already notes each family whose noise σ is assumed.
-            let assumptions = scenario.assumptionNotes + result.assumptions
-            let outcome = Outcome(scenario: scenario, result: result, assumptions: assumptions, timings: [("forecast", seconds)])
-            try onEach(outcome, index, total)
-            outcomes.append(outcome)
+        var loaded: [(scenario: Scenario, file: String, index: Int, total: Int)] = []
+        var worst = try forEachScenario(inputs) { scenario, file, index, total in
+            loaded.append((scenario, file, index, total))
             return 0
+        }
+        let concurrentScenarios = loaded.count > 1 && jobs > 1
+        let work = loaded.map { ($0.scenario, $0.file) }
+        let perForecastJobs = concurrentScenarios ? 1 : jobs
+        let forecasts = Self.inParallel(work.count, workers: concurrentScenarios ? jobs : 1) { i in
+            Self.forecast(work[i].0, file: work[i].1, jobs: perForecastJobs)
+        }
+        var outcomes: [Outcome] = []
+        for (entry, forecast) in zip(loaded, forecasts) {
+            switch forecast {
+            case let .failure(code, message):
+                printError(message)
+                worst = Self.worse(worst, code)
+            case let .success(outcome):
+                try onEach(outcome, entry.index, entry.total)
+                outcomes.append(outcome)
+            }
         }
         return (outcomes, worst)
     }
 
+    private enum ForecastOutcome: Sendable {
+        case success(Outcome)
+        case failure(Int32, String)
+    }
+
+    private static func forecast(_ scenario: Scenario, file: String, jobs: Int) -> ForecastOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let result: ForecastResult
+        do {
+            let request = try scenario.forecastRequest()
+            result = try Forecaster.run(request, jobs: jobs)
+        } catch let error as ScenarioError {
+            return .failure(UptakeExitCode.badInput, "error: \(error)")
+        } catch {
+            return .failure(UptakeExitCode.fitFailed, "error: \(file): the forecast failed: \(error)")
+        }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        // The forecaster already notes each family whose noise σ is assumed.
+        let assumptions = scenario.assumptionNotes + result.assumptions
+        return .success(Outcome(scenario: scenario, result: result, assumptions: assumptions, timings: [("forecast", seconds)]))
+    }
+
+    /// `body(i)` for i in 0..<count on `workers` threads (worker w takes i ≡ w mod workers),
+    /// results in index order.
+    private static func inParallel<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let slots = ResultSlots<T>(count)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, count))) { worker in
+            for i in Swift.stride(from: worker, to: count, by: max(1, min(workers, count))) { slots.set(i, body(i)) }
+        }
+        return slots.values()
+    }
+}
+
+/// Results written by several threads, each to its own index.
+private final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    // @unchecked: every access goes through `lock`.
+    private let lock = NSLock()
+    private var storage: [T?]
+
+    init(_ count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        storage[index] = value
+        lock.unlock()
+    }
+
+    func values() -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage.map { $0! }
+    }
+}
+
+extension ScenarioBatch {
     /// 2 beats 3 beats 1 beats 0.
     static func worse(_ a: Int32, _ b: Int32) -> Int32 {
         let rank: [Int32: Int] = [0: 0, 1: 1, 3: 2, 2: 3]

@@ -26,7 +26,11 @@ public enum ScenarioTemplate {
             assumed: false               # true when the number is not in the source
             note: all traders in the four markets
 
-        launch: 2022-03-31               # optional; the level is 0 on this date (ASSUMED: programme start)
+        launch:                          # optional; the level is 0 on this date (or just `launch: 2022-03-31`
+                                         # when the source gives it)
+          date: 2022-03-31
+          assumed: true                  # ASSUMED: the programme's start, not in the source
+          note: programme start
 
         observations:                    # dated values, oldest first; or instead `data: file.csv` (relative
                                          # to this file) with columns date (or period = a year), value, of
@@ -43,7 +47,9 @@ public enum ScenarioTemplate {
             note: illustrative target
 
         models: auto                     # auto, or a list from [logistic, gompertz, richards, bass, linear,
-                                         # exponential]; auto adds bass only with a launch and flow data
+                                         # exponential]; auto: logistic and gompertz, richards from 6
+                                         # observations, linear and exponential from 3, bass with a
+                                         # launch and flow data
 
         priors:                          # optional: what is known before the data. DIST is one of
                                          # {normal: {mean, sd}}, {lognormal: {median, sd_log}}, {uniform: [lo, hi]}
@@ -70,7 +76,9 @@ public enum ScenarioTemplate {
         variants:                        # optional what-ifs, each forecast beside the baseline
           - id: campaign                 # lowercase letters, digits and '-'; not 'baseline'
             from: 2023-01-01             # the levers act from this date
-            growth_multiplier: {uniform: [1.1, 1.4]}   # ASSUMED: a campaign speeds growth 1.1–1.4×
+            growth_multiplier: {uniform: [1.1, 1.4]}   # a campaign speeds growth 1.1–1.4×
+            assumed: true                # ASSUMED: a what-if, not in the source
+            note: illustrative campaign
             # ceiling_multiplier: DIST   # multiplies the ceiling
             # level_shift: DIST          # adds to the level, in the metric's unit
 

@@ -10,31 +10,7 @@ import Dispatch
 import Fitting
 import Forecasting
 import Foundation
-
-/// SplitMix64 (Steele, Lea & Flood 2014): the benchmark's own seeded generator, so that a
-/// seed names the same synthetic series on every machine and Swift version.
-struct SplitMix64 {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform on (0, 1).
-    mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
-
-    mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * uniform() }
-
-    /// Standard normal by Box–Muller (one of the pair; simple, and enough here).
-    mutating func normal() -> Double {
-        let u = uniform(), v = uniform()
-        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-}
+import LinearAlgebra
 
 /// One synthetic series as make_series.py draws it, over months 0…83: the first 24 are fitted,
 /// the last 60 held out.
@@ -56,7 +32,7 @@ struct SyntheticSeries {
     /// r ~ U(0.05, 0.3) per month, t0 ~ U(10, 40) months, then 84 standard normals ε_m, and
     /// y_m = K/(1 + exp(−r(t_m − t0)))·(1 + 0.03 ε_m). So series i is the same for every --count.
     static func generate(count: Int, seed: UInt64) -> [SyntheticSeries] {
-        var rng = SplitMix64(state: seed)
+        var rng = SplitMix64(seed: seed)
         let base = CalendarDate(year: 2019, month: 12, day: 31)!
         let dates = (0..<months).map { base.endOfMonth(after: $0 + 1) }
         let t = dates.map { 12 * ($0.decimalYear - dates[0].decimalYear) }

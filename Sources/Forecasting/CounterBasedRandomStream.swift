@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 /// The random numbers of one Monte Carlo path: a counter-based stream, so that draw d of
 /// path p is a pure function of (seed, p, d).
 ///
@@ -25,7 +27,7 @@
 /// What does not hold: this is not a cryptographic generator, and streams are not
 /// independent in a provable sense (as with any non-cryptographic generator).
 public struct CounterBasedRandomStream: Sendable {
-    static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+    static let gamma = SplitMix64.gamma
 
     let key: UInt64
 
@@ -34,14 +36,8 @@ public struct CounterBasedRandomStream: Sendable {
         key = Self.mix(seedKey &+ (UInt64(path) &+ 1) &* Self.gamma)
     }
 
-    /// SplitMix64's output function (Stafford's "Mix13" variant of the MurmurHash3 finaliser).
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }
 
     /// 64 random bits for draw `index`.
     @inline(__always)

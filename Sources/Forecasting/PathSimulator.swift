@@ -205,28 +205,28 @@ struct PathSimulator: Sendable {
     @inline(__always)
     func simulatePath(_ model: FamilyModel, _ theta: [Double], _ draw: VariantLeverPlan.Draw,
                       _ stream: CounterBasedRandomStream, _ path: inout [Double]) -> Bool {
-        let curve = model.curve
+        let curve = model.curve.evaluator(theta)
         let from = levers.fromTime
         let ceilingLever = model.hasCeiling && levers.ceiling != nil
         let ceiling = model.hasCeiling ? theta[0] : Double.infinity
         var levelAtFrom = 0.0, stretch = 1.0
         if ceilingLever {
-            levelAtFrom = curve.level(at: from, theta)
+            levelAtFrom = curve.level(at: from)
             let headroom = ceiling - levelAtFrom
             stretch = headroom > 0 ? (draw.ceiling * ceiling - levelAtFrom) / headroom : 1
         }
         let isCumulative = !isFlow
         var floor = isCumulative ? (lastObserved ?? 0) : -Double.infinity
-        var previousLevel = isFlow ? curve.level(at: referenceTime, theta) : 0
+        var previousLevel = isFlow ? curve.level(at: referenceTime) : 0
         var deviation = model.residual.start
         var finite = true
         for h in 0..<times.count {
             let t = times[h]
             var level: Double
             if t <= from || draw.growth == 1 && !ceilingLever {
-                level = curve.level(at: t, theta)   // no lever: the curve at t itself, not at from + (t − from)
+                level = curve.level(at: t)   // no lever: the curve at t itself, not at from + (t − from)
             } else {
-                level = curve.level(at: from + draw.growth * (t - from), theta)
+                level = curve.level(at: from + draw.growth * (t - from))
                 if ceilingLever { level = levelAtFrom + (level - levelAtFrom) * stretch }
             }
             var y = level

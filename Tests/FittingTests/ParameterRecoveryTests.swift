@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import XCTest
 import Fitting
 
@@ -88,7 +89,7 @@ final class ParameterRecoveryTests: XCTestCase {
             let observations = (1...12).map { year -> CurveObservation in
                 let start = launch + Double(year - 1), end = launch + Double(year)
                 let flow = curve.level(at: end, truth) - curve.level(at: start, truth)
-                return CurveObservation(time: end, value: flow * exp(Self.noise * rng.standardNormal()), periodStart: start)
+                return CurveObservation(time: end, value: flow * exp(Self.noise * rng.normal()), periodStart: start)
             }
             let series = AdoptionSeries(observations: observations, kind: .flow,
                                         errorModels: observations.map { _ in .log }, launch: launch)
@@ -102,7 +103,7 @@ final class ParameterRecoveryTests: XCTestCase {
             let a0 = rng.uniform(200, 1000), b = rng.uniform(20, 200)
             let levels = Self.times.map { a0 + b * ($0 - Self.times[0]) }
             let sd = Self.noise * levels.reduce(0, +) / Double(levels.count)
-            let observations = zip(Self.times, levels).map { CurveObservation(time: $0, value: $1 + sd * rng.standardNormal()) }
+            let observations = zip(Self.times, levels).map { CurveObservation(time: $0, value: $1 + sd * rng.normal()) }
             let series = AdoptionSeries(observations: observations, errorModels: observations.map { _ in .additive })
             // Truth in the fitter's parametrisation: the intercept is the level at the last time.
             return (series, [levels.last!, b])
@@ -114,7 +115,7 @@ final class ParameterRecoveryTests: XCTestCase {
         let report = Self.run(family: .exponential, familyIndex: 5) { rng in
             let a0 = rng.uniform(100, 1000), r = rng.uniform(0.1, 0.5)
             let levels = Self.times.map { a0 * exp(r * ($0 - Self.times[0])) }
-            let observations = zip(Self.times, levels).map { CurveObservation(time: $0, value: $1 * exp(Self.noise * rng.standardNormal())) }
+            let observations = zip(Self.times, levels).map { CurveObservation(time: $0, value: $1 * exp(Self.noise * rng.normal())) }
             let series = AdoptionSeries(observations: observations, errorModels: observations.map { _ in .log })
             return (series, [levels.last!, r])
         }
@@ -137,7 +138,7 @@ final class ParameterRecoveryTests: XCTestCase {
     /// 12 levels of `family` at `times` with multiplicative lognormal noise, `.log` errors.
     static func levelSeries(truth: [Double], family: CurveFamily, rng: inout SplitMix64) -> (AdoptionSeries, [Double]) {
         let curve = AdoptionCurve(family)
-        let observations = times.map { CurveObservation(time: $0, value: curve.level(at: $0, truth) * exp(noise * rng.standardNormal())) }
+        let observations = times.map { CurveObservation(time: $0, value: curve.level(at: $0, truth) * exp(noise * rng.normal())) }
         return (AdoptionSeries(observations: observations, errorModels: observations.map { _ in .log }), truth)
     }
 
@@ -208,28 +209,3 @@ final class ParameterRecoveryTests: XCTestCase {
     }
 }
 
-/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators",
-/// OOPSLA 2014): a 64-bit state, one seed per series.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform on [0, 1) with 53 random bits.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-    mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
-
-    /// A standard normal by Box–Muller (one of the pair; 1 − u keeps the log finite).
-    mutating func standardNormal() -> Double {
-        let u1 = 1 - unit(), u2 = unit()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import XCTest
 import Fitting
 @testable import Forecasting
@@ -11,26 +12,11 @@ import Fitting
 /// 86 % of the held-out observations (plain Gaussian draws: 74 %); this fails if the
 /// calibration is removed or its tails are thinned.
 final class IntervalCalibrationTests: XCTestCase {
-    /// The benchmark's SplitMix64 and draw order (Benchmarks/UptakeBenchmark/IntervalCoverage.swift).
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
-        mutating func normal() -> Double {
-            let u = uniform(), v = uniform()
-            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-        }
-    }
+    // Series drawn as the benchmark draws them (Benchmarks/UptakeBenchmark/IntervalCoverage.swift).
 
     /// Share of held-out observations inside the central 50 %, 80 %, 90 % bands.
     func coverage(_ calibration: UncertaintyCalibration, series count: Int = 100, paths: Int = 400) throws -> [Double] {
-        var rng = SplitMix64(state: 20_240_602)
+        var rng = SplitMix64(seed: 20_240_602)
         let base = CalendarDate(year: 2019, month: 12, day: 31)!
         let dates = (0..<84).map { base.endOfMonth(after: $0 + 1) }
         let t = dates.map { 12 * ($0.decimalYear - dates[0].decimalYear) }

@@ -34,7 +34,7 @@ public struct LaunchAnchoredCurve: Sendable {
     public var parameterNames: [String] { curve.parameterNames }
     public var parameterCount: Int { curve.parameterCount }
 
-    private var hasCeiling: Bool {
+    var hasCeiling: Bool {
         switch curve.family {
         case .logistic, .gompertz, .richards: return true
         case .bass, .linear, .exponential: return false
@@ -42,10 +42,28 @@ public struct LaunchAnchoredCurve: Sendable {
     }
 
     public func level(at t: Double, _ theta: [Double]) -> Double {
-        guard let launch else { return curve.level(at: t, theta) }
-        if t <= launch { return 0 }
-        guard hasCeiling else { return curve.level(at: t, theta) - curve.level(at: launch, theta) }
-        return theta[0] * (1 - shortfall(at: t, theta) / shortfall(at: launch, theta))
+        evaluator(theta).level(at: t)
+    }
+
+    /// The curve at fixed θ, with what depends only on θ and the launch (the shortfall at
+    /// launch) computed once: the Monte Carlo evaluates one path's curve at every grid step.
+    public func evaluator(_ theta: [Double]) -> Evaluator {
+        Evaluator(curve: self, theta: theta,
+                  launchShortfall: launch.map { hasCeiling ? shortfall(at: $0, theta) : curve.level(at: $0, theta) })
+    }
+
+    public struct Evaluator: Sendable {
+        let curve: LaunchAnchoredCurve
+        let theta: [Double]
+        /// s(L) for ceiling families, y(L) for trends; nil without a launch.
+        let launchShortfall: Double?
+
+        public func level(at t: Double) -> Double {
+            guard let launch = curve.launch, let atLaunch = launchShortfall else { return curve.curve.level(at: t, theta) }
+            if t <= launch { return 0 }
+            guard curve.hasCeiling else { return curve.curve.level(at: t, theta) - atLaunch }
+            return theta[0] * (1 - curve.shortfall(at: t, theta) / atLaunch)
+        }
     }
 
     /// K − y(t) without cancellation (see the type's documentation).

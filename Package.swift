@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Fitting", "LinearAlgebra"]),
-        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Fitting"]),
+        .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scenarios", "Forecasting", "Fitting"]),
         .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),
     ]

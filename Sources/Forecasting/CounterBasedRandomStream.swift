@@ -76,6 +76,11 @@ enum RandomDrawLayout {
     /// `leverNormals + i`, uniforms at `leverUniforms + i`.
     static let leverNormals = 25
     static let leverUniforms = 28
-    /// The AR(1) innovation of grid step h (0-based) is at `residualInnovations + h`.
+    /// The Ornstein–Uhlenbeck innovation of clock step m (0-based month end after the
+    /// reference; ``SimulationClock``) is at `residualInnovations + m`.
     static let residualInnovations = 32
+    /// Far above any clock step: the stationary starting deviation of a path without
+    /// observations, and the OU bridge normal of target j at `deadlineBridge + j`.
+    static let stationaryStart = 1 << 40
+    static let deadlineBridge = (1 << 40) + 1
 }

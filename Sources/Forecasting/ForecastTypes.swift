@@ -84,12 +84,17 @@ public struct ForecastTarget: Sendable, Equatable {
     public var value: Double
     public var deadline: CalendarDate
     public var assumed: Bool
+    /// On a flow metric: true (the default) compares the total since the first observation
+    /// (or launch) with the value; false compares the flow of one reporting period (the
+    /// series' median observation spacing) ending at the deadline. Ignored for levels.
+    public var cumulative: Bool
 
-    public init(label: String, value: Double, deadline: CalendarDate, assumed: Bool = false) {
+    public init(label: String, value: Double, deadline: CalendarDate, assumed: Bool = false, cumulative: Bool = true) {
         self.label = label
         self.value = value
         self.deadline = deadline
         self.assumed = assumed
+        self.cumulative = cumulative
     }
 }
 
@@ -155,6 +160,10 @@ public struct VariantForecast: Sendable {
     /// samples[i][h]: path i at grid date h, for the first `ForecastRequest.sampleCount`
     /// paths (the optional `sample` output type); empty by default.
     public var samples: [[Double]] = []
+    /// For a flow metric: the running total (since the first observation's period, or the
+    /// launch) at each grid date, which cumulative targets are compared with; its CDF is at
+    /// the values of the cumulative targets. nil for levels.
+    public var cumulative: SeriesSummary?
 
     public init(variant: String, grid: ForecastGrid, levels: [Double], quantiles: [[Double]], mean: [Double],
                 median: [Double], cdfValues: [Double], cdf: [[Double]], feasibility: [TargetFeasibility],
@@ -162,6 +171,23 @@ public struct VariantForecast: Sendable {
         self.variant = variant; self.grid = grid; self.levels = levels; self.quantiles = quantiles
         self.mean = mean; self.median = median; self.cdfValues = cdfValues; self.cdf = cdf
         self.feasibility = feasibility; self.samples = samples
+    }
+}
+
+/// Quantiles, mean, median and CDF of one quantity per grid date.
+public struct SeriesSummary: Sendable {
+    public var levels: [Double]
+    /// quantiles[h][l], non-decreasing in l.
+    public var quantiles: [[Double]]
+    public var mean: [Double]
+    public var median: [Double]
+    public var cdfValues: [Double]
+    /// cdf[h][k] = P(value ≤ cdfValues[k]) at grid date h.
+    public var cdf: [[Double]]
+
+    public init(levels: [Double], quantiles: [[Double]], mean: [Double], median: [Double], cdfValues: [Double], cdf: [[Double]]) {
+        self.levels = levels; self.quantiles = quantiles; self.mean = mean; self.median = median
+        self.cdfValues = cdfValues; self.cdf = cdf
     }
 }
 
@@ -205,6 +231,8 @@ public struct ForecastResult: Sendable {
     public var forecasts: [VariantForecast]
     /// Assumptions the forecast made that the scenario did not state (e.g. the default noise).
     public var assumptions: [String]
+    /// Per fit (same order as `fits`): what the paths actually draw for each parameter.
+    public var parameterDraws: [FamilyParameterDraws] = []
 
     public init(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure],
                 forecasts: [VariantForecast], assumptions: [String]) {

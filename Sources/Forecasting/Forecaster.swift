@@ -47,33 +47,42 @@ public enum Forecaster {
         if let nu = calibration.parameterDegreesOfFreedom, !(nu.isFinite && nu > 0) {
             throw ForecastError.invalidRequest("the degrees of freedom of the parameter draws must be finite and > 0 (got \(nu))")
         }
-        let (fits, weights, failures) = AdoptionFitter().fitAll(request.families, to: request.series)
+        var series = request.series
+        var assumptions: [String] = []
+        if let range = DefaultPriors.ceilingRange(for: series) {
+            series.ceiling = range
+            if case let .range(lo, hi) = range {
+                assumptions.append("no ceiling given: the ceiling is drawn from a uniform prior over [\(Self.format(lo)), "
+                    + "\(Self.format(hi))], the highest observation to the bound (assumed)")
+            }
+        }
+        let (fits, weights, failures) = AdoptionFitter().fitAll(request.families, to: series)
         guard !fits.isEmpty else { throw ForecastError.noFamilyFitted(failures) }
         BLAS.setThreadCount(1)
 
-        let series = request.series
         let grid = request.grid
-        let times = grid.times
-        let referenceTime = grid.referenceDate.decimalYear
-        var assumptions: [String] = []
+        let clock = SimulationClock(grid: grid)
+        let referenceTime = clock.referenceTime
+        let scale = Self.simulationScale(series)
 
         var models: [FamilyModel] = []
+        var parameterDraws: [FamilyParameterDraws] = []
         for fit in fits {
             let sampler = try ParameterSampler(fit: fit, series: series, parameterScale: calibration.parameterScale,
                                                degreesOfFreedom: calibration.parameterDegreesOfFreedom)
-            let residual = ResidualProcess(fit: fit, series: series, referenceTime: referenceTime, gridTimes: times,
-                                           noiseScale: calibration.noiseScale)
+            let residual = ResidualProcess(fit: fit, series: series, scale: scale, noiseScale: calibration.noiseScale)
             assumptions += sampler.notes
             if fit.noiseSource == .assumed {
                 assumptions.append(String(format: "%@: too few observations to estimate the noise; σ = %.3g on the %@ scale assumed",
-                                          fit.family.rawValue, fit.sigma, residual.errorModel.description))
+                                          fit.family.rawValue, fit.sigma, fit.errorModels.last?.description ?? "log"))
             }
-            models.append(FamilyModel(family: fit.family, curve: fit.curve, estimates: fit.estimates,
-                                      hasCeiling: VariantLeverPlan.hasCeiling(fit.family), sampler: sampler, residual: residual))
+            models.append(FamilyModel(fit: fit, sampler: sampler, residual: residual, clock: clock))
+            parameterDraws.append(try FamilyParameterDraws(fit: fit, sampler: sampler, seed: request.seed,
+                                                           count: min(request.paths, FamilyParameterDraws.maximumDraws)))
         }
-        if series.observations.count < ResidualProcess.minimumObservationsForCoefficient {
-            assumptions.append("fewer than \(ResidualProcess.minimumObservationsForCoefficient) observations: "
-                + "future deviations from the curve follow an AR(1) with coefficient \(ResidualProcess.defaultCoefficient) per step (assumed)")
+        if series.observations.count < ResidualProcess.minimumObservationsForMeanReversion {
+            assumptions.append("fewer than \(ResidualProcess.minimumObservationsForMeanReversion) observations: future deviations "
+                + "from the curve revert with a half-life of one year (Ornstein–Uhlenbeck mean reversion log 2 per year, assumed)")
         }
 
         var cumulative: [Double] = []
@@ -89,14 +98,16 @@ public enum Forecaster {
                                         families: fits.map(\.family))
             assumptions += plan.notes
             let simulator = PathSimulator(
-                models: models, cumulativeWeights: cumulative, seed: request.seed,
-                times: times, referenceTime: referenceTime, lastObserved: series.observations.last?.value,
-                isFlow: series.kind == .flow, shareBound: series.shareBound,
-                scenarioCeiling: Self.scenarioCeiling(series.ceiling), levers: plan,
+                models: models, cumulativeWeights: cumulative, seed: request.seed, clock: clock,
+                lastObserved: series.observations.last?.value, isFlow: series.kind == .flow, scale: scale,
+                units: Self.units(series), scenarioCeiling: series.kind == .flow ? .infinity : Self.scenarioCeiling(series.ceiling),
+                levers: plan,
                 targets: request.targets.map {
-                    ($0.value, DeadlinePosition(deadline: $0.deadline.decimalYear, referenceTime: referenceTime, times: times))
-                })
-            let (forecast, fallbacks) = try simulateVariant(simulator, request: request, variant: levers.id, jobs: jobs)
+                    SimulationTarget(value: $0.value, deadline: clock.position(of: $0.deadline.decimalYear),
+                                     cumulative: $0.cumulative)
+                },
+                flows: ObservedFlows(series))
+            let (forecast, fallbacks) = try simulateVariant(simulator, request: request, series: series, variant: levers.id, jobs: jobs)
             if fallbacks > 0 {
                 assumptions.append("variant \(levers.id): \(fallbacks) of \(request.paths) paths drew parameters that made the "
                     + "curve non-finite and were run at the fitted values")
@@ -105,7 +116,9 @@ public enum Forecaster {
         }
         var seen = Set<String>()
         assumptions = assumptions.filter { seen.insert($0).inserted }
-        return ForecastResult(fits: fits, weights: weights, failures: failures, forecasts: forecasts, assumptions: assumptions)
+        var result = ForecastResult(fits: fits, weights: weights, failures: failures, forecasts: forecasts, assumptions: assumptions)
+        result.parameterDraws = parameterDraws
+        return result
     }
 
     /// Per grid point: quantiles, mean and CDF, written by one reduction worker.
@@ -119,16 +132,16 @@ public enum Forecaster {
         var feasibility: TargetFeasibility?
     }
 
-    private static func simulateVariant(_ simulator: PathSimulator, request: ForecastRequest, variant: String,
-                                        jobs: Int) throws -> (VariantForecast, fallbacks: Int) {
+    private static func simulateVariant(_ simulator: PathSimulator, request: ForecastRequest, series: AdoptionSeries,
+                                        variant: String, jobs: Int) throws -> (VariantForecast, fallbacks: Int) {
         let paths = request.paths
-        let steps = simulator.times.count
+        let steps = simulator.clock.gridIndices.count
         let size = PathSimulator.batchSize
         let batchCount = (paths + size - 1) / size
         let batches = (0..<batchCount).map { PathBatch(start: $0 * size, count: min(size, paths - $0 * size)) }
         let workers = max(1, min(jobs, batchCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var workspace = BatchWorkspace(models: simulator.models, steps: steps)
+            var workspace = BatchWorkspace(models: simulator.models, clockLength: simulator.clock.times.count)
             var b = worker
             while b < batchCount {
                 simulator.simulate(batches[b], &workspace)
@@ -137,42 +150,13 @@ public enum Forecaster {
         }
         if let failure = batches.lazy.compactMap(\.failure).first { throw failure }
 
-        let levels = hubQuantileLevels
-        let cdfValues = Array(Set(request.targets.map(\.value))).sorted()
-        let summaries = (0..<steps).map { _ in GridSummary() }
-        let reducers = max(1, min(jobs, steps))
-        // The order statistics the type-7 quantiles read: selected, not a full sort (the
-        // same values as sorting; OrderStatistics).
-        let ranks = Array(Set(levels.flatMap { SampleQuantiles.ranks(count: paths, $0) })).sorted()
-        let rankSlot = Dictionary(uniqueKeysWithValues: ranks.enumerated().map { ($1, $0) })
-        DispatchQueue.concurrentPerform(iterations: reducers) { worker in
-            var column = [Double](repeating: 0, count: paths)
-            var selector = OrderStatistics()
-            var atMost = [Int](repeating: 0, count: cdfValues.count)
-            var h = worker
-            while h < steps {
-                for batch in batches {
-                    let values = batch.values, start = batch.start, count = batch.count
-                    for i in 0..<count { column[start + i] = values[h * count + i] }
-                }
-                var sum = 0.0
-                for v in column { sum += v }
-                for k in 0..<cdfValues.count {
-                    let c = cdfValues[k]
-                    var below = 0
-                    for v in column where v <= c { below += 1 }
-                    atMost[k] = below
-                }
-                let selected = selector.select(column, ranks: ranks)
-                let summary = summaries[h]
-                summary.mean = sum / Double(paths)
-                summary.quantiles = levels.map { p in
-                    SampleQuantiles.quantile(count: paths, p) { selected[rankSlot[$0]!] }
-                }
-                summary.cdf = atMost.map { Double($0) / Double(paths) }
-                h += reducers
-            }
-        }
+        // Flow targets are compared with the running total unless they say otherwise: the CDF
+        // at their values belongs to the total (``VariantForecast/cumulative``).
+        let isFlow = simulator.isFlow
+        let levelValues = request.targets.filter { !isFlow || !$0.cumulative }.map(\.value)
+        let totalValues = isFlow ? request.targets.filter(\.cumulative).map(\.value) : []
+        let summary = summarise(batches, steps: steps, paths: paths, cdfValues: levelValues, jobs: jobs) { $0.values }
+        let totals = isFlow ? summarise(batches, steps: steps, paths: paths, cdfValues: totalValues, jobs: jobs) { $0.totals } : nil
 
         let targetSummaries = request.targets.map { _ in TargetSummary() }
         let targetWorkers = max(1, min(jobs, request.targets.count))
@@ -195,8 +179,9 @@ public enum Forecaster {
                 sorter.sort(&reach)
                 sorter.sort(&atDeadline)
                 targetSummaries[j].feasibility = TargetFeasibilityAnalysis.feasibility(
-                    target, variant: variant, series: request.series, referenceTime: simulator.referenceTime,
-                    deadlineValues: atDeadline, reachTimes: reach, paths: paths, thresholds: request.thresholds)
+                    target, variant: variant, series: series, referenceTime: simulator.referenceTime,
+                    deadlineValues: atDeadline, reachTimes: reach, paths: paths, thresholds: request.thresholds,
+                    flowPeriod: simulator.flows.period)
                 j += targetWorkers
             }
         }
@@ -207,15 +192,75 @@ public enum Forecaster {
             let i = p - batch.start
             samples.append((0..<steps).map { batch.values[$0 * batch.count + i] })
         }
-        let medianLevel = levels.firstIndex(of: 0.5)
-        let forecast = VariantForecast(
-            variant: variant, grid: request.grid, levels: levels, quantiles: summaries.map(\.quantiles),
-            mean: summaries.map(\.mean),
-            median: summaries.map { s in medianLevel.map { s.quantiles[$0] } ?? .nan },
-            cdfValues: cdfValues, cdf: summaries.map(\.cdf),
+        var forecast = VariantForecast(
+            variant: variant, grid: request.grid, levels: summary.levels, quantiles: summary.quantiles,
+            mean: summary.mean, median: summary.median, cdfValues: summary.cdfValues, cdf: summary.cdf,
             feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
+        forecast.cumulative = totals
         return (forecast, batches.reduce(0) { $0 + $1.fallbackCount })
     }
+
+    /// Per grid point of one quantity over all paths: the hub quantiles (by selection of the
+    /// order statistics they read, the same values as sorting; OrderStatistics), the mean
+    /// and the CDF at `cdfValues`. Parallel over grid points, each a pass in path order.
+    private static func summarise(_ batches: [PathBatch], steps: Int, paths: Int, cdfValues unsorted: [Double], jobs: Int,
+                                  _ quantity: @escaping @Sendable (PathBatch) -> [Double]) -> SeriesSummary {
+        let levels = hubQuantileLevels
+        let cdfValues = Array(Set(unsorted)).sorted()
+        let summaries = (0..<steps).map { _ in GridSummary() }
+        let reducers = max(1, min(jobs, steps))
+        let ranks = Array(Set(levels.flatMap { SampleQuantiles.ranks(count: paths, $0) })).sorted()
+        let rankSlot = Dictionary(uniqueKeysWithValues: ranks.enumerated().map { ($1, $0) })
+        DispatchQueue.concurrentPerform(iterations: reducers) { worker in
+            var column = [Double](repeating: 0, count: paths)
+            var selector = OrderStatistics()
+            var atMost = [Int](repeating: 0, count: cdfValues.count)
+            var h = worker
+            while h < steps {
+                for batch in batches {
+                    let values = quantity(batch), start = batch.start, count = batch.count
+                    for i in 0..<count { column[start + i] = values[h * count + i] }
+                }
+                var sum = 0.0
+                for v in column { sum += v }
+                for k in 0..<cdfValues.count {
+                    let c = cdfValues[k]
+                    var below = 0
+                    for v in column where v <= c { below += 1 }
+                    atMost[k] = below
+                }
+                let selected = selector.select(column, ranks: ranks)
+                let summary = summaries[h]
+                summary.mean = sum / Double(paths)
+                summary.quantiles = levels.map { p in
+                    SampleQuantiles.quantile(count: paths, p) { selected[rankSlot[$0]!] }
+                }
+                summary.cdf = atMost.map { Double($0) / Double(paths) }
+                h += reducers
+            }
+        }
+        let medianLevel = levels.firstIndex(of: 0.5)
+        return SeriesSummary(levels: levels, quantiles: summaries.map(\.quantiles), mean: summaries.map(\.mean),
+                             median: summaries.map { s in medianLevel.map { s.quantiles[$0] } ?? .nan },
+                             cdfValues: cdfValues, cdf: summaries.map(\.cdf))
+    }
+
+    /// The scale the noise lives on: logit of [0, bound] for shares and "k of N" counts, log
+    /// for unbounded counts and for flows.
+    static func simulationScale(_ series: AdoptionSeries) -> SimulationScale {
+        if series.kind == .level, let bound = series.bound { return .logit(bound: bound) }
+        return .log
+    }
+
+    /// The denominator units of a share (for an observation at 0 or at the bound): the last
+    /// observation's N, N of a "k of N" count, else the error model's default of 1,000.
+    static func units(_ series: AdoptionSeries) -> Double {
+        if case let .logit(_, denominator)? = series.errorModels.last, let denominator { return denominator }
+        if series.shareBound == nil, let bound = series.bound { return bound }
+        return ErrorModel.defaultShareDenominator
+    }
+
+    static func format(_ v: Double) -> String { String(format: "%.6g", v) }
 
     /// The cap a scenario puts on every path: a fixed ceiling or the top of a range.
     static func scenarioCeiling(_ ceiling: CeilingKnowledge) -> Double {

@@ -18,10 +18,21 @@ import LinearAlgebra
 ///   ``PathSimulator/batchSize`` rows (rows of paths that follow another family are zero),
 ///   so the product has the same shape in every batch and each path's row the same place:
 ///   the result of path p cannot depend on which other paths share its batch.
-/// - Unidentified parameters (NaN rows of Σ_φ: the data say nothing about them) are drawn
-///   from their prior when the scenario gave one (ceiling range or prior, growth-rate or
-///   inflection prior), independently of the rest; without a prior they stay at the
-///   estimate, and the forecast says so in its assumptions.
+/// - Identified parameters (finite diagonal of Σ_φ) are drawn jointly from the identified
+///   block of Σ_φ. A parameter the data cannot identify (NaN row and column of Σ_φ) never
+///   freezes the others: it is left out of the block, not the block out of the draw.
+/// - Unidentified parameters are drawn from their prior, independently of the rest: the
+///   scenario's (ceiling range or prior, growth-rate or inflection prior) or, where the
+///   scenario gives none, ``DefaultPriors`` (reported as an assumption). The family is never
+///   run at its point estimate because one of its parameters is unidentified.
+/// - When the data leave some parameter to a prior (few observations) and the family has an
+///   inflection date, each path's inflection is re-solved so that its curve passes through
+///   the fitted level at the last observation (``DataAnchor``): the prior draws then move
+///   the curve's *shape* — ceiling, pace — around what was observed, instead of producing
+///   curves that never pass near the data (a pace from the prior with an inflection from
+///   the fit; with one observation the data identify only the level at its date).
+/// - For a cumulative level, a drawn ceiling (Bass: market) below the last observation is
+///   raised to it (`ceilingFloor`): a count cannot saturate below what has been counted.
 /// - Fixed parameters stay at their given value.
 ///
 /// Random draws: φ position k uses normal slot `parameterNormals + k`, w the uniform slot
@@ -43,6 +54,12 @@ struct ParameterSampler: Sendable {
     let degreesOfFreedom: Double?
     /// Plain-language notes for ForecastResult.assumptions.
     let notes: [String]
+    /// The lowest ceiling a path may draw (the last observation of a cumulative level), with
+    /// the natural index of the ceiling; nil when the family has none or the series is a flow.
+    let ceilingFloor: (index: Int, value: Double)?
+    let anchor: DataAnchor?
+    /// Per identified parameter (F's rows): it rests on its prior (the data say little).
+    let restsOnPrior: [Bool]
 
     init(fit: AdoptionFit, series: AdoptionSeries, parameterScale: Double, degreesOfFreedom: Double? = nil) throws {
         estimates = fit.estimates
@@ -60,11 +77,10 @@ struct ParameterSampler: Sendable {
         var identified: [Int] = []
         var unidentified: [Int] = []
         for a in 0..<k {
-            var finite = sigma[a, a] >= 0
-            for b in 0..<k where !sigma[a, b].isFinite { finite = false }
-            if finite { identified.append(a) } else { unidentified.append(a) }
+            if sigma[a, a].isFinite && sigma[a, a] >= 0 { identified.append(a) } else { unidentified.append(a) }
         }
         self.identified = identified
+        restsOnPrior = identified.map { fit.sources[fit.freeIndices[$0]] == .prior }
         var block = Matrix(rows: identified.count, columns: identified.count)
         for (j, b) in identified.enumerated() {
             for (i, a) in identified.enumerated() { block[i, j] = sigma[a, b] }
@@ -92,11 +108,25 @@ struct ParameterSampler: Sendable {
                 priorDraws.append((position, prior))
                 notes.append("\(family): the data do not identify \(name); paths draw it from its prior \(prior)")
             } else {
-                notes.append(String(format: "%@: the data do not identify %@ and there is no prior for it; every path uses "
-                    + "the fitted value %.6g (give a prior or a fixed value to let it vary)", family, name, fit.estimates[index]))
+                let prior = DefaultPriors.prior(for: name, family: fit.family, series: series)
+                priorDraws.append((position, prior))
+                notes.append("\(family): the data do not identify \(name) and the scenario gives no prior; paths draw it "
+                    + "from the default prior \(prior) (assumed; give a prior or a fixed value)")
             }
         }
         self.priorDraws = priorDraws
+        if let last = series.observations.last, series.kind == .level, fit.sources.contains(.prior),
+           let timing = fit.parameterNames.firstIndex(of: "inflection"), fit.freeIndices.contains(timing) {
+            anchor = DataAnchor(curve: fit.curve, time: last.time, level: fit.curve.level(at: last.time, fit.estimates),
+                                timingIndex: timing)
+        } else {
+            anchor = nil
+        }
+        if series.kind == .level, let last = series.observations.last?.value, VariantLeverPlan.hasCeiling(fit.family) {
+            ceilingFloor = (0, last)
+        } else {
+            ceilingFloor = nil
+        }
         self.notes = notes
     }
 
@@ -154,7 +184,10 @@ struct ParameterSampler: Sendable {
         let w = mixingScale(stream)
         for (j, position) in identified.enumerated() {
             let index = freeIndices[position]
-            theta[index] = transforms[index].constrained(unconstrainedEstimates[position] + w * phi[row, j])
+            // A parameter that rests on its prior is drawn as the prior says: the calibration
+            // (scale s, t mixing) widens estimates, not what the planner stated.
+            let spread = restsOnPrior[j] ? (scale > 0 ? phi[row, j] / scale : 0) : w * phi[row, j]
+            theta[index] = transforms[index].constrained(unconstrainedEstimates[position] + spread)
         }
         for (position, prior) in priorDraws {
             let index = freeIndices[position]
@@ -164,6 +197,59 @@ struct ParameterSampler: Sendable {
             let transform = transforms[index]
             theta[index] = transform.constrained(transform.unconstrained(value))
         }
+        if let (index, floor) = ceilingFloor, theta[index] < floor { theta[index] = floor }
+        anchor?.solve(&theta)
+    }
+
+    /// The parameters that paths 0..<count of `seed` draw when they follow this family, one
+    /// row each: the same batches, dgemm and streams as ``PathSimulator`` (fit.csv's
+    /// intervals are those of the paths, not of a separate approximation).
+    func draws(seed: UInt64, count: Int) throws -> [[Double]] {
+        let size = PathSimulator.batchSize
+        var z = Matrix(rows: size, columns: identified.count)
+        var phi = Matrix(rows: size, columns: identified.count)
+        var theta = estimates
+        var rows: [[Double]] = []
+        rows.reserveCapacity(count)
+        var start = 0
+        while start < count {
+            let n = min(size, count - start)
+            for i in 0..<n { fillNormals(CounterBasedRandomStream(seed: seed, path: start + i), row: i, into: &z) }
+            try correlate(z, into: &phi)
+            for i in 0..<n {
+                naturalParameters(row: i, of: phi, CounterBasedRandomStream(seed: seed, path: start + i), into: &theta)
+                rows.append(theta)
+            }
+            start += n
+        }
+        return rows
+    }
+}
+
+/// The level a sigmoid path must pass through at the last observation (``ParameterSampler``).
+struct DataAnchor: Sendable {
+    let curve: LaunchAnchoredCurve
+    let time: Double
+    let level: Double
+    let timingIndex: Int
+
+    /// Sets θ's inflection t₀ so that y(time; θ) = level, by bisection: y(time) falls as t₀
+    /// moves later (a later inflection, a lower level now) for every sigmoid family, anchored
+    /// at a launch or not. A level out of reach (at or above the drawn ceiling) leaves the
+    /// earliest inflection searched (the curve saturated at the observation's date).
+    @inline(__always)
+    func solve(_ theta: inout [Double]) {
+        guard level.isFinite, level > 0 else { return }
+        var lo = time - 200, hi = time + 200   // y(lo) ≥ level ≥ y(hi)
+        theta[timingIndex] = lo
+        guard curve.level(at: time, theta) > level else { return }
+        for _ in 0..<60 {
+            let mid = (lo + hi) / 2
+            theta[timingIndex] = mid
+            if curve.level(at: time, theta) > level { lo = mid } else { hi = mid }
+            if hi - lo < 1e-9 { break }
+        }
+        theta[timingIndex] = (lo + hi) / 2
     }
 }
 

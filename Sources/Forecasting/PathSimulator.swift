@@ -10,20 +10,79 @@ struct FamilyModel: Sendable {
     let hasCeiling: Bool
     let sampler: ParameterSampler
     let residual: ResidualProcess
+    /// Per clock step m: the OU decay a_m = e^(−κΔt_m) and innovation sd σ√(1 − a_m²).
+    let decays: [Double]
+    let innovationSDs: [Double]
+
+    init(fit: AdoptionFit, sampler: ParameterSampler, residual: ResidualProcess, clock: SimulationClock) {
+        family = fit.family
+        curve = fit.curve
+        estimates = fit.estimates
+        hasCeiling = VariantLeverPlan.hasCeiling(fit.family)
+        self.sampler = sampler
+        self.residual = residual
+        var previous = clock.referenceTime
+        var decays: [Double] = [], sds: [Double] = []
+        for t in clock.times {
+            let a = residual.decay(over: t - previous)
+            decays.append(a)
+            sds.append(residual.sigma * (1 - a * a).squareRoot())
+            previous = t
+        }
+        self.decays = decays
+        innovationSDs = sds
+    }
 }
 
-/// Where a target's deadline falls on the grid: between the previous point (the reference
-/// point when `index` is 0) and grid point `index`, at fraction `weight` of the way.
-struct DeadlinePosition: Sendable {
-    let index: Int
-    let weight: Double
+/// A target as the simulator compares it.
+struct SimulationTarget: Sendable {
+    let value: Double
+    /// Where the deadline falls on the clock; nil when it is decided by the data.
+    let deadline: ClockPosition?
+    /// For flows: compare the running total (true) or the flow of one reporting period.
+    let cumulative: Bool
+}
 
-    /// nil when the deadline is not after the reference time (decided by the data).
-    init?(deadline: Double, referenceTime: Double, times: [Double]) {
-        guard deadline > referenceTime, let index = times.firstIndex(where: { $0 >= deadline }) else { return nil }
-        let previous = index == 0 ? referenceTime : times[index - 1]
-        self.index = index
-        weight = deadline >= times[index] ? 1 : (deadline - previous) / (times[index] - previous)
+/// What a flow series brings from its observed past: the total so far and the total as a
+/// function of time (for the flow of the reporting period that ends shortly after the
+/// reference date), the last period's flow, and the reporting period.
+struct ObservedFlows: Sendable {
+    /// (decimal year, total since the start of the first period), from the start of the
+    /// first period (total 0) to the last observation.
+    let totals: [(time: Double, total: Double)]
+    /// The median observation spacing in years (one month at least): the period a
+    /// `cumulative: false` target is a flow of.
+    let period: Double
+    /// The last observation's period and flow, for the path's starting deviation.
+    let last: (start: Double, end: Double, flow: Double)?
+
+    init(_ series: AdoptionSeries) {
+        var totals: [(Double, Double)] = []
+        var sum = 0.0
+        for o in series.observations {
+            if totals.isEmpty { totals.append((o.periodStart ?? o.time, 0)) }
+            sum += o.value
+            totals.append((o.time, sum))
+        }
+        self.totals = totals
+        let times = series.observations.map(\.time)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
+        var period = gaps.isEmpty ? (series.observations.first.flatMap { o in o.periodStart.map { o.time - $0 } } ?? 1) : gaps[gaps.count / 2]
+        period = max((period * 12).rounded() / 12, 1.0 / 12)
+        self.period = period
+        last = series.observations.last.flatMap { o in o.periodStart.map { ($0, o.time, o.value) } }
+    }
+
+    var total: Double { totals.last?.total ?? 0 }
+
+    /// The observed total at time t (linear within a period; 0 before the first).
+    func total(at t: Double) -> Double {
+        guard let first = totals.first, t > first.time else { return 0 }
+        for k in 1..<totals.count where t <= totals[k].time {
+            let (t0, c0) = totals[k - 1], (t1, c1) = totals[k]
+            return t1 > t0 ? c0 + (t - t0) / (t1 - t0) * (c1 - c0) : c1
+        }
+        return total
     }
 }
 
@@ -32,10 +91,13 @@ struct DeadlinePosition: Sendable {
 final class PathBatch: @unchecked Sendable {
     let start: Int
     let count: Int
-    /// values[h·count + i]: path start + i at grid point h.
+    /// values[h·count + i]: path start + i at grid point h (a flow: the flow of grid period h).
     var values: [Double] = []
-    /// Per target j: [j·count + i]; the value at the deadline (NaN when the deadline is not in
-    /// the forecast) and the decimal year the path first reaches the target (+∞ if never).
+    /// Flows only: the running total at grid point h, [h·count + i].
+    var totals: [Double] = []
+    /// Per target j: [j·count + i]; the compared value at the deadline (NaN when the deadline
+    /// is not in the forecast) and the decimal year the path first reaches the target (+∞ if
+    /// never).
     var deadlineValues: [Double] = []
     var reachTimes: [Double] = []
     /// Paths whose drawn parameters gave a non-finite level and were re-run at the estimate.
@@ -55,34 +117,46 @@ struct BatchWorkspace {
     var normals: [Matrix]
     var deviations: [Matrix]
     var theta: [[Double]]
-    var trajectory: [Double]
+    /// Per clock point 0…M (0: the reference): the compared series (a level's measured
+    /// value, a flow's running total), the latent level and the OU deviation.
+    var series: [Double]
+    var latent: [Double]
+    var noise: [Double]
 
-    init(models: [FamilyModel], steps: Int) {
+    init(models: [FamilyModel], clockLength: Int) {
         let rows = PathSimulator.batchSize
         familyOf = [Int](repeating: 0, count: rows)
         normals = models.map { Matrix(rows: rows, columns: $0.sampler.identifiedCount) }
         deviations = models.map { Matrix(rows: rows, columns: $0.sampler.identifiedCount) }
         theta = models.map { [Double](repeating: 0, count: $0.estimates.count) }
-        trajectory = [Double](repeating: 0, count: steps)
+        series = [Double](repeating: 0, count: clockLength + 1)
+        latent = series
+        noise = series
     }
 }
 
 /// Simulates the paths of one variant, batch by batch (DESIGN.md, "Monte Carlo").
 ///
 /// Per path p (random numbers from ``CounterBasedRandomStream``(seed, p), common to all
-/// variants):
+/// variants and to every output step):
 /// 1. a family, with probability its model weight;
 /// 2. its parameters (``ParameterSampler``: one dgemm per family and batch);
 /// 3. the levers of the variant (``VariantLeverPlan``);
-/// 4. at each grid time, the curve (for flows: its increase over the grid period), the
-///    level shift, then an observation through the ``ResidualProcess``;
-/// 5. physics: shares in [0, bound], counts ≥ 0; for cumulative series (observed levels)
-///    the level stays under the path's ceiling (× multiplier) and never falls — a running
-///    maximum that starts at the last observed value, since a cumulative count cannot go
-///    below what has been counted. Where the ceiling and the running maximum disagree
-///    (a drawn ceiling below the last observation), the observation wins.
+/// 4. on the ``SimulationClock`` (every month end), the latent level L(t): the curve with the
+///    levers, the level shift, under the scenario's ceiling, and — the series being
+///    cumulative — never falling (a running maximum of the *latent* curve, not of the
+///    noisy measurement);
+/// 5. the measurement y(t) = h⁻¹(h(L(t)) + e(t)), h the ``SimulationScale`` (logit of
+///    [0, bound] for shares and "k of N" counts, log otherwise) and e the Ornstein–Uhlenbeck
+///    ``ResidualProcess``, started so that y(reference) is the last observation. No value
+///    is clipped to the ceiling, the bound or the last observation: the scale keeps y in
+///    range, so no probability piles up there;
+/// 6. for flows: the flow of month m is the latent increase times e^(e_m), the running total
+///    starts at the observed total, and grid values are the flows of each grid period.
 ///
-/// A path whose drawn parameters make the curve non-finite (a far-tail draw of an
+/// A deadline between two month ends is evaluated at the deadline itself (the latent curve
+/// there, the OU bridge between the month ends); reach dates are linear between clock
+/// points. A path whose drawn parameters make the curve non-finite (a far-tail draw of an
 /// exponential growth rate) is re-run with the estimates and counted; the count is reported.
 struct PathSimulator: Sendable {
     /// Paths per batch. Fixed (not derived from the number of workers) so that every dgemm
@@ -92,27 +166,29 @@ struct PathSimulator: Sendable {
     let models: [FamilyModel]
     let cumulativeWeights: [Double]
     let seed: UInt64
-    let times: [Double]
-    let referenceTime: Double
-    /// The last observed value, if any.
+    let clock: SimulationClock
+    /// The last observed value (a flow: the last period's flow), if any.
     let lastObserved: Double?
     let isFlow: Bool
-    let shareBound: Double?
-    /// The scenario's own cap on the level: a fixed ceiling, or the top of a ceiling range
-    /// (∞ otherwise). It binds every family, trends included: 542 traders are 542 traders
-    /// whatever curve is drawn. A ceiling multiplier lever scales it after `from`.
+    let scale: SimulationScale
+    /// Units of the denominator for an observed share at 0 or at its bound (``SimulationScale``).
+    let units: Double
+    /// The scenario's own cap on the latent level: a fixed ceiling, or the top of a ceiling
+    /// range (∞ otherwise). It binds every family, trends included: 542 traders are 542
+    /// traders whatever curve is drawn. A ceiling multiplier lever scales it after `from`.
     let scenarioCeiling: Double
     let levers: VariantLeverPlan
-    /// Per target: its value and where its deadline falls (nil: not in the forecast).
-    let targets: [(value: Double, deadline: DeadlinePosition?)]
+    let targets: [SimulationTarget]
+    let flows: ObservedFlows
+
+    var referenceTime: Double { clock.referenceTime }
 
     func simulate(_ batch: PathBatch, _ workspace: inout BatchWorkspace) {
-        let steps = times.count
+        let steps = clock.gridIndices.count
         let count = batch.count
         let targetCount = targets.count
-        // Local buffers, handed to the batch at the end: writes through a class property would
-        // pay an exclusivity check each.
         var values = [Double](repeating: 0, count: steps * count)
+        var totals = isFlow ? [Double](repeating: 0, count: steps * count) : []
         var deadlineValues = [Double](repeating: .nan, count: targetCount * count)
         var reachTimes = [Double](repeating: .infinity, count: targetCount * count)
         var fallbacks = 0
@@ -137,29 +213,37 @@ struct PathSimulator: Sendable {
             return
         }
 
-        // Pass 2: each path over the grid.
+        // Pass 2: each path over the clock.
         for i in 0..<count {
             let stream = CounterBasedRandomStream(seed: seed, path: batch.start + i)
             let f = workspace.familyOf[i]
             let model = models[f]
             model.sampler.naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
             let draw = levers.draw(stream)
-            if !simulatePath(model, workspace.theta[f], draw, stream, &workspace.trajectory) {
+            if !simulatePath(model, workspace.theta[f], draw, stream, &workspace) {
                 fallbacks += 1
-                _ = simulatePath(model, model.estimates, draw, stream, &workspace.trajectory)
+                _ = simulatePath(model, model.estimates, draw, stream, &workspace)
             }
-            let reference = referenceValue(model, workspace.theta[f])
-            for h in 0..<steps { values[h * count + i] = workspace.trajectory[h] }
+            let path = workspace.series
+            for (h, m) in clock.gridIndices.enumerated() {
+                if isFlow {
+                    let previous = h == 0 ? path[0] : path[clock.gridIndices[h - 1] + 1]
+                    values[h * count + i] = path[m + 1] - previous
+                    totals[h * count + i] = path[m + 1]
+                } else {
+                    values[h * count + i] = path[m + 1]
+                }
+            }
             for (j, target) in targets.enumerated() {
                 if let position = target.deadline {
-                    let x = workspace.trajectory[position.index]
-                    let previous = position.index == 0 ? reference : workspace.trajectory[position.index - 1]
-                    deadlineValues[j * count + i] = position.weight == 1 ? x : previous + position.weight * (x - previous)
+                    deadlineValues[j * count + i] = valueAtDeadline(j, target, position, model, workspace.theta[f], draw,
+                                                                    stream, workspace)
                 }
-                reachTimes[j * count + i] = firstReached(target.value, reference: reference, workspace.trajectory)
+                reachTimes[j * count + i] = firstReached(target, workspace.series)
             }
         }
         batch.values = values
+        batch.totals = totals
         batch.deadlineValues = deadlineValues
         batch.reachTimes = reachTimes
         batch.fallbackCount = fallbacks
@@ -172,86 +256,164 @@ struct PathSimulator: Sendable {
         return cumulativeWeights.count - 1
     }
 
-    /// The value at the reference time: the last observation, or without observations the
-    /// curve there (0 at a launch).
+    /// The latent level at t ≥ reference: the curve under the levers, the level shift after
+    /// `from`, the scenario's cap, and the metric's range.
     @inline(__always)
-    func referenceValue(_ model: FamilyModel, _ theta: [Double]) -> Double {
-        if let lastObserved { return lastObserved }
-        if isFlow { return 0 }
-        let y = model.curve.level(at: referenceTime, theta)
-        return y.isFinite ? max(y, 0) : 0
+    func latent(_ curve: LaunchAnchoredCurve.Evaluator, at t: Double, _ draw: VariantLeverPlan.Draw,
+                stretch: (levelAtFrom: Double, factor: Double)?) -> Double {
+        let from = levers.fromTime
+        var level: Double
+        if t <= from || draw.growth == 1 && stretch == nil {
+            level = curve.level(at: t)   // no lever: the curve at t itself, not at from + (t − from)
+        } else {
+            level = curve.level(at: from + draw.growth * (t - from))
+            if let stretch { level = stretch.levelAtFrom + (level - stretch.levelAtFrom) * stretch.factor }
+        }
+        guard !isFlow else { return level }
+        if t > from { level += draw.shift }
+        if scenarioCeiling.isFinite {
+            level = min(level, t > from && levers.ceiling != nil ? draw.ceiling * scenarioCeiling : scenarioCeiling)
+        }
+        return scale.clamp(level)
     }
 
-    /// The decimal year the path first reaches `value`: linear between the grid point where
-    /// it is first at or above and the point before (the reference point before the first);
-    /// +∞ if it never does by the horizon.
+    /// One path into the workspace's clock arrays; false if a value was not finite (then the
+    /// arrays are sanitised).
     @inline(__always)
-    func firstReached(_ value: Double, reference: Double, _ path: [Double]) -> Double {
-        if reference >= value { return referenceTime }
-        var previousTime = referenceTime, previousValue = reference
-        for h in 0..<times.count {
-            let y = path[h]
+    func simulatePath(_ model: FamilyModel, _ theta: [Double], _ draw: VariantLeverPlan.Draw,
+                      _ stream: CounterBasedRandomStream, _ workspace: inout BatchWorkspace) -> Bool {
+        let curve = model.curve.evaluator(theta)
+        let stretch = ceilingStretch(model, curve, theta, draw)
+        let t0 = referenceTime
+        let sigma = model.residual.sigma
+        var finite = true
+        var latentLevel = latent(curve, at: t0, draw, stretch: stretch)
+        if !latentLevel.isFinite { finite = false; latentLevel = 0 }
+        workspace.latent[0] = latentLevel
+
+        // The deviation at the reference: the one that puts the measurement on the last
+        // observation; without observations, a draw from the stationary distribution.
+        var e: Double
+        if isFlow {
+            if let last = flows.last {
+                let modelled = curve.level(at: last.end) - curve.level(at: last.start)
+                e = scale.transformObserved(last.flow, units: units) - scale.transformObserved(modelled, units: units)
+            } else {
+                e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
+            }
+        } else if let lastObserved {
+            e = scale.transformObserved(lastObserved, units: units) - scale.transformObserved(latentLevel, units: units)
+        } else {
+            e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
+        }
+        if !e.isFinite { finite = false; e = 0 }
+        workspace.noise[0] = e
+        workspace.series[0] = isFlow ? flows.total : (lastObserved ?? latentLevel)
+
+        var running = latentLevel
+        var total = flows.total
+        var shiftPending = isFlow && draw.shift != 0
+        for m in 0..<clock.times.count {
+            let t = clock.times[m]
+            e = model.decays[m] * e + model.innovationSDs[m] * stream.normal(RandomDrawLayout.residualInnovations + m)
+            var level = latent(curve, at: t, draw, stretch: stretch)
+            if !level.isFinite { finite = false; level = running }
+            let increase = max(level - running, 0)
+            running = max(running, level)
+            workspace.latent[m + 1] = running
+            workspace.noise[m + 1] = e
+            if isFlow {
+                // The month's flow: the latent increase, with multiplicative noise.
+                var flow = increase * exp(e)
+                if shiftPending && t > levers.fromTime { flow += draw.shift; shiftPending = false }
+                if !flow.isFinite { finite = false; flow = 0 }
+                total += flow
+                workspace.series[m + 1] = total
+            } else {
+                var y = scale.inverse(scale.transform(running) + e)
+                if !y.isFinite { finite = false; y = workspace.series[m] }
+                workspace.series[m + 1] = y
+            }
+        }
+        return finite
+    }
+
+    /// A ceiling lever stretches the headroom above the level at `from` (VariantLeverPlan).
+    @inline(__always)
+    func ceilingStretch(_ model: FamilyModel, _ curve: LaunchAnchoredCurve.Evaluator, _ theta: [Double],
+                        _ draw: VariantLeverPlan.Draw) -> (levelAtFrom: Double, factor: Double)? {
+        guard model.hasCeiling && levers.ceiling != nil else { return nil }
+        let levelAtFrom = curve.level(at: levers.fromTime)
+        let ceiling = theta[0]
+        let headroom = ceiling - levelAtFrom
+        return (levelAtFrom, headroom > 0 ? (draw.ceiling * ceiling - levelAtFrom) / headroom : 1)
+    }
+
+    /// The running total of a flow path at time t ≤ the last clock point: observed before the
+    /// reference, linear within a month after it.
+    @inline(__always)
+    func total(at t: Double, _ series: [Double]) -> Double {
+        if t <= referenceTime { return flows.total(at: t) }
+        var previous = referenceTime
+        for m in 0..<clock.times.count {
+            let tm = clock.times[m]
+            if t <= tm {
+                let w = tm > previous ? (t - previous) / (tm - previous) : 1
+                return series[m] + w * (series[m + 1] - series[m])
+            }
+            previous = tm
+        }
+        return series[clock.times.count]
+    }
+
+    /// What target j compares at clock point m (0: the reference).
+    @inline(__always)
+    func compared(_ target: SimulationTarget, at m: Int, _ series: [Double]) -> Double {
+        guard isFlow, !target.cumulative else { return series[m] }
+        let t = m == 0 ? referenceTime : clock.times[m - 1]
+        return series[m] - total(at: t - flows.period, series)
+    }
+
+    /// The compared value at a deadline: on a month end, the path's value there; between two,
+    /// the latent curve at the deadline and the OU bridge (levels), or the total interpolated
+    /// within the month (flows).
+    func valueAtDeadline(_ j: Int, _ target: SimulationTarget, _ position: ClockPosition, _ model: FamilyModel,
+                         _ theta: [Double], _ draw: VariantLeverPlan.Draw, _ stream: CounterBasedRandomStream,
+                         _ workspace: BatchWorkspace) -> Double {
+        let m = position.index
+        if isFlow {
+            let now = total(at: position.time, workspace.series)
+            return target.cumulative ? now : now - total(at: position.time - flows.period, workspace.series)
+        }
+        if position.isOnClock { return workspace.series[m + 1] }
+        let curve = model.curve.evaluator(theta)
+        var level = latent(curve, at: position.time, draw, stretch: ceilingStretch(model, curve, theta, draw))
+        level = max(level.isFinite ? level : 0, workspace.latent[m])
+        let e = model.residual.bridge(workspace.noise[m], workspace.noise[m + 1], before: position.before,
+                                      after: position.after, innovation: stream.normal(RandomDrawLayout.deadlineBridge + j))
+        let y = scale.inverse(scale.transform(level) + e)
+        return y.isFinite ? y : workspace.series[m]
+    }
+
+    /// The decimal year the path first reaches the target: linear between the clock point
+    /// where it is first at or above and the point before (the reference point before the
+    /// first); +∞ if it never does by the horizon.
+    @inline(__always)
+    func firstReached(_ target: SimulationTarget, _ series: [Double]) -> Double {
+        let value = target.value
+        var previousValue = compared(target, at: 0, series)
+        if previousValue >= value { return referenceTime }
+        var previousTime = referenceTime
+        for m in 0..<clock.times.count {
+            let y = compared(target, at: m + 1, series)
+            let t = clock.times[m]
             if y >= value {
                 let fraction = y > previousValue ? (value - previousValue) / (y - previousValue) : 1
-                return previousTime + min(max(fraction, 0), 1) * (times[h] - previousTime)
+                return previousTime + min(max(fraction, 0), 1) * (t - previousTime)
             }
-            previousTime = times[h]
+            previousTime = t
             previousValue = y
         }
         return .infinity
-    }
-
-    /// One path into `path`; false if a value was not finite (then `path` is sanitised).
-    @inline(__always)
-    func simulatePath(_ model: FamilyModel, _ theta: [Double], _ draw: VariantLeverPlan.Draw,
-                      _ stream: CounterBasedRandomStream, _ path: inout [Double]) -> Bool {
-        let curve = model.curve.evaluator(theta)
-        let from = levers.fromTime
-        let ceilingLever = model.hasCeiling && levers.ceiling != nil
-        let ceiling = model.hasCeiling ? theta[0] : Double.infinity
-        var levelAtFrom = 0.0, stretch = 1.0
-        if ceilingLever {
-            levelAtFrom = curve.level(at: from)
-            let headroom = ceiling - levelAtFrom
-            stretch = headroom > 0 ? (draw.ceiling * ceiling - levelAtFrom) / headroom : 1
-        }
-        let isCumulative = !isFlow
-        var floor = isCumulative ? (lastObserved ?? 0) : -Double.infinity
-        var previousLevel = isFlow ? curve.level(at: referenceTime) : 0
-        var deviation = model.residual.start
-        var finite = true
-        for h in 0..<times.count {
-            let t = times[h]
-            var level: Double
-            if t <= from || draw.growth == 1 && !ceilingLever {
-                level = curve.level(at: t)   // no lever: the curve at t itself, not at from + (t − from)
-            } else {
-                level = curve.level(at: from + draw.growth * (t - from))
-                if ceilingLever { level = levelAtFrom + (level - levelAtFrom) * stretch }
-            }
-            var y = level
-            if isFlow {
-                y = level - previousLevel
-                previousLevel = level
-            }
-            if t >= from { y += draw.shift }
-            deviation = model.residual.next(deviation, innovation: stream.normal(RandomDrawLayout.residualInnovations + h))
-            y = model.residual.observe(y, deviation: deviation)
-            if !y.isFinite {
-                finite = false
-                y = floor.isFinite ? floor : 0
-            }
-            if let shareBound { y = min(max(y, 0), shareBound) } else { y = max(y, 0) }
-            if scenarioCeiling.isFinite && !isFlow {
-                y = min(y, t > from && levers.ceiling != nil ? draw.ceiling * scenarioCeiling : scenarioCeiling)
-            }
-            if isCumulative {
-                if model.hasCeiling { y = min(y, t > from ? draw.ceiling * ceiling : ceiling) }
-                y = max(y, floor)
-                floor = y
-            }
-            path[h] = y
-        }
-        return finite
     }
 }

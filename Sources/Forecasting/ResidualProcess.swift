@@ -1,78 +1,90 @@
 import Foundation
 import Fitting
 
-/// Deviations of future observations from the curve: an AR(1) process on the error scale
-/// of the metric (DESIGN.md, "Monte Carlo": log for counts, logit for shares).
+/// Deviations of future observations from the path's latent curve: an Ornstein–Uhlenbeck
+/// process (a continuous-time AR(1)) on the metric's natural scale (``SimulationScale``),
+/// DESIGN.md "Monte Carlo".
 ///
-///   e₀ = the last observed deviation, g(y_last) − g(f(t_last)),
-///   e_h = ρ·e_{h−1} + σ·√(1 − ρ²)·ε_h,  ε_h ~ N(0, 1),
-///   y_h = g⁻¹(g(f(t_h)) + e_h),
+///   de = −κ·e dt + σ·√(2κ) dW,   y(t) = h⁻¹(h(L(t)) + e(t)),
 ///
-/// with g the ``ErrorModel`` of the last observation, f the path's curve and h the grid
-/// step. Var(e_h) = ρ^{2h}·e₀² + σ²(1 − ρ^{2h}) → σ², the fit's noise on the error scale
-/// (times ``UncertaintyCalibration/noiseScale``): the band starts at the last observation
-/// and widens to the observation noise, so near-term paths are not rougher than the data.
-/// The sign is the opposite of ``AdoptionFit/residuals`` (which are g(model) − g(observed)).
+/// with h the natural scale, L the path's latent (monotone) curve, κ the mean reversion per
+/// year and σ the stationary standard deviation. The transition over any Δt is exact
+/// (Uhlenbeck & Ornstein 1930; Gillespie, *Phys. Rev. E* 54, 1996):
 ///
-/// ρ per grid step:
-/// - n ≥ 5 observations: the lag-1 autocorrelation r₁ of the fit's residuals, clamped to
-///   [0, 0.95], is per observation interval; it is converted to the grid step as
-///   r₁^(Δ_grid/Δ_obs), Δ_obs the median spacing of the observations and Δ_grid the mean
-///   grid step (an AR(1) sampled at a different interval), then clamped to [0, 0.95] again.
-///   So the same data give the same persistence in calendar time whatever the step.
-/// - fewer: ρ = 0.5 per step (``defaultCoefficient``), reported as an assumption: too few
-///   residuals to estimate a correlation (r₁ from 4 points has a standard error near 0.5).
+///   e(t + Δt) = a·e(t) + σ·√(1 − a²)·ε,  a = e^(−κΔt),  ε ~ N(0, 1),
 ///
-/// What does not hold: observation intervals are rarely equal; r₁ treats them as if they
-/// were. Negative autocorrelation is set to 0 (alternating noise around a growth curve is
-/// more likely a misfit than a property to extrapolate).
+/// so the distribution of the value on a date does not depend on the grid it is computed
+/// on: a monthly, quarterly or yearly output step sees the same process. Var(e(t)) =
+/// a(t)²·e₀² + σ²(1 − a(t)²) → σ²: the band starts at the last observation and widens to the
+/// observation noise.
+///
+/// Between two clock points the process is bridged exactly (a deadline in mid-month):
+/// e(t) | e(t₁), e(t₂) is normal with precision 1/(σ²(1 − a²)) + b²/(σ²(1 − b²)) and mean
+/// (a·e(t₁)/(1 − a²) + b·e(t₂)/(1 − b²))/(1/(1 − a²) + b²/(1 − b²)), a = e^(−κ(t − t₁)),
+/// b = e^(−κ(t₂ − t)).
+///
+/// κ from the data: with n ≥ 5 observations, the lag-1 autocorrelation r₁ of the fit's
+/// residuals (clamped to [0, 0.95]) is read as the correlation over the median observation
+/// spacing Δ: κ = −log(r₁)/Δ (an OU sampled every Δ is an AR(1) with coefficient e^(−κΔ));
+/// r₁ = 0 gives κ = ∞ (independent errors at every date). With fewer observations the
+/// correlation over one year is assumed to be ½ (κ = log 2 per year: deviations halve in a
+/// year), reported as an assumption: r₁ from four points has a standard error near 0.5.
+///
+/// What does not hold: r₁ treats unequal observation spacings as equal, and negative
+/// autocorrelation is set to 0 (alternating noise around a growth curve is more likely a
+/// misfit than a property to extrapolate).
 struct ResidualProcess: Sendable, Equatable {
-    static let defaultCoefficient = 0.5
-    static let minimumObservationsForCoefficient = 5
+    /// κ per year when the data cannot estimate it: a correlation of ½ over one year.
+    static let defaultMeanReversion = log(2.0)
+    static let minimumObservationsForMeanReversion = 5
 
-    let rho: Double
-    /// σ on the error scale (calibrated).
+    /// κ per year (may be +∞: independent deviations).
+    let meanReversion: Double
+    /// σ, the stationary standard deviation on the natural scale (calibrated).
     let sigma: Double
-    /// e₀.
-    let start: Double
-    let errorModel: ErrorModel
-    /// σ·√(1 − ρ²).
-    let innovationSD: Double
-    let rhoEstimated: Bool
+    let meanReversionEstimated: Bool
 
-    init(rho: Double, sigma: Double, start: Double, errorModel: ErrorModel, rhoEstimated: Bool = false) {
-        self.rho = rho
+    init(meanReversion: Double, sigma: Double, meanReversionEstimated: Bool = false) {
+        precondition(meanReversion > 0 && sigma >= 0)
+        self.meanReversion = meanReversion
         self.sigma = sigma
-        self.start = start
-        self.errorModel = errorModel
-        self.innovationSD = sigma * (1 - rho * rho).squareRoot()
-        self.rhoEstimated = rhoEstimated
+        self.meanReversionEstimated = meanReversionEstimated
     }
 
-    /// The process of one fit, on the grid `gridTimes` after `referenceTime`.
-    init(fit: AdoptionFit, series: AdoptionSeries, referenceTime: Double, gridTimes: [Double], noiseScale: Double) {
+    /// The process of one fit: σ converted to the natural scale at the last observation,
+    /// times `noiseScale`; κ as in the type's documentation.
+    init(fit: AdoptionFit, series: AdoptionSeries, scale: SimulationScale, noiseScale: Double) {
         let n = series.observations.count
         let residuals = Array(fit.residuals.prefix(n))
-        var rho = Self.defaultCoefficient
+        var kappa = Self.defaultMeanReversion
         var estimated = false
-        if n >= Self.minimumObservationsForCoefficient, residuals.count == n {
-            let perObservation = min(max(Self.lagOneAutocorrelation(residuals), 0), 0.95)
+        if n >= Self.minimumObservationsForMeanReversion, residuals.count == n {
+            let r1 = min(max(Self.lagOneAutocorrelation(residuals), 0), 0.95)
             let times = series.observations.map(\.time)
             let gaps = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
             let m = gaps.count
             let medianGap = m % 2 == 1 ? gaps[m / 2] : (gaps[m / 2 - 1] + gaps[m / 2]) / 2
-            let gridStep = ((gridTimes.last ?? referenceTime) - referenceTime) / Double(max(gridTimes.count, 1))
-            if perObservation > 0, medianGap > 0, gridStep > 0 {
-                rho = min(max(pow(perObservation, gridStep / medianGap), 0), 0.95)
-            } else {
-                rho = 0
+            if medianGap > 0 {
+                kappa = r1 > 0 ? -log(r1) / medianGap : .infinity
+                estimated = true
             }
-            estimated = true
         }
-        let start = residuals.last.map { -$0 } ?? 0
-        let model = fit.errorModels.last ?? (series.shareBound.map { ErrorModel.logit(bound: $0, denominator: nil) } ?? .log)
-        self.init(rho: rho, sigma: fit.sigma * noiseScale, start: start.isFinite ? start : 0,
-                  errorModel: model, rhoEstimated: estimated)
+        // The fit's σ is on its error scale; h′/g′ at the last observation converts it.
+        var sigma = fit.sigma
+        if let model = fit.errorModels.last, let last = series.observations.last?.value {
+            let g = model.derivative(last), h = scale.derivative(last)
+            if g > 0, h.isFinite, h > 0, !Self.sameScale(model, scale) { sigma *= h / g }
+        }
+        self.init(meanReversion: kappa, sigma: sigma * noiseScale, meanReversionEstimated: estimated)
+    }
+
+    /// Log and logit error models are the natural scale up to the ½-unit continuity
+    /// correction: no conversion.
+    private static func sameScale(_ model: ErrorModel, _ scale: SimulationScale) -> Bool {
+        switch (model, scale) {
+        case (.log, .log), (.logit, .logit): return true
+        default: return false
+        }
     }
 
     /// r₁ = Σ(eᵢ − ē)(eᵢ₋₁ − ē) / Σ(eᵢ − ē)² (Box & Jenkins); 0 when the residuals are constant.
@@ -87,15 +99,84 @@ struct ResidualProcess: Sendable, Equatable {
         return c0 > 0 ? c1 / c0 : 0
     }
 
-    /// e_h from e_{h−1} and the innovation ε_h.
+    /// a = e^(−κΔt), the correlation over Δt.
     @inline(__always)
-    func next(_ previous: Double, innovation: Double) -> Double {
-        rho * previous + innovationSD * innovation
+    func decay(over dt: Double) -> Double {
+        meanReversion.isFinite ? exp(-meanReversion * dt) : 0
     }
 
-    /// The observed value for curve value `level` and deviation `e`.
+    /// The exact transition over Δt: a·e + σ√(1 − a²)·ε.
     @inline(__always)
-    func observe(_ level: Double, deviation e: Double) -> Double {
-        errorModel.inverse(errorModel.transform(level) + e)
+    func next(_ e: Double, over dt: Double, innovation: Double) -> Double {
+        let a = decay(over: dt)
+        return a * e + sigma * (1 - a * a).squareRoot() * innovation
+    }
+
+    /// The exact bridge: e at t₁ + δ₁ given e₁ at t₁ and e₂ at t₁ + δ₁ + δ₂.
+    @inline(__always)
+    func bridge(_ e1: Double, _ e2: Double, before d1: Double, after d2: Double, innovation: Double) -> Double {
+        if d1 <= 0 { return e1 }
+        if d2 <= 0 { return e2 }
+        let a = decay(over: d1), b = decay(over: d2)
+        let va = 1 - a * a, vb = 1 - b * b
+        let precision = 1 / va + b * b / vb
+        let mean = (a * e1 / va + b * e2 / vb) / precision
+        return mean + sigma * (1 / precision).squareRoot() * innovation
+    }
+}
+
+/// The scale the Monte Carlo adds its noise on (DESIGN.md, "Monte Carlo": physics by
+/// transformation, not clipping): the logit of [0, bound] for shares and "k of N" counts,
+/// the log for unbounded counts and flows. A value on the scale maps back into the metric's
+/// range, so a path never needs clipping: y = B·σ(z) ∈ (0, B), y = e^z > 0.
+enum SimulationScale: Sendable, Equatable {
+    case logit(bound: Double)
+    case log
+
+    /// h(y); ±∞ at the ends of the range (a latent level of exactly 0 or B stays there).
+    @inline(__always)
+    func transform(_ y: Double) -> Double {
+        switch self {
+        case let .logit(bound): return Foundation.log(y / (bound - y))
+        case .log: return Foundation.log(y)
+        }
+    }
+
+    /// h⁻¹(z).
+    @inline(__always)
+    func inverse(_ z: Double) -> Double {
+        switch self {
+        case let .logit(bound): return bound / (1 + exp(-z))
+        case .log: return exp(z)
+        }
+    }
+
+    /// h′(y).
+    func derivative(_ y: Double) -> Double {
+        switch self {
+        case let .logit(bound): return bound / (y * (bound - y))
+        case .log: return 1 / y
+        }
+    }
+
+    /// h(y) for an observed value, kept finite: a share of 0 or of its bound is read half a
+    /// unit inside ("0 of N" as ½ of N: the empirical logit's correction), a count of 0 as ½.
+    func transformObserved(_ y: Double, units: Double) -> Double {
+        switch self {
+        case let .logit(bound):
+            let c = bound / units / 2
+            return transform(min(max(y, c), bound - c))
+        case .log:
+            return transform(max(y, 0.5))
+        }
+    }
+
+    /// The clamp of a latent level into the range (a linear trend below 0, a lever above B).
+    @inline(__always)
+    func clamp(_ y: Double) -> Double {
+        switch self {
+        case let .logit(bound): return min(max(y, 0), bound)
+        case .log: return max(y, 0)
+        }
     }
 }

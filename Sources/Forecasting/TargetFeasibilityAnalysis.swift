@@ -3,6 +3,9 @@ import Fitting
 /// Feasibility of one target under one variant (DESIGN.md, "Feasibility"), from the
 /// observations and the simulated paths.
 ///
+/// - Flows: a target is compared with the running total of the flows (observed, then
+///   simulated) unless it says `cumulative: false`; then with the flow of one reporting
+///   period (the median observation spacing) ending at the deadline.
 /// - Met in the data: an observation at or above the value on or before the deadline gives
 ///   verdict `met`, P = 1 (standard error 0), and every date-reached quantile is the first
 ///   such observation's date.
@@ -24,14 +27,24 @@ enum TargetFeasibilityAnalysis {
         return .offTrack
     }
 
-    /// The first observation at or above `value`, if any: (decimal year, date).
-    static func firstObservationReaching(_ value: Double, _ series: AdoptionSeries) -> (time: Double, date: CalendarDate)? {
-        guard let o = series.observations.first(where: { $0.value >= value }) else { return nil }
-        return (o.time, CalendarDate(decimalYear: o.time))
+    /// The first observation at or above `value`, if any: (decimal year, date). A cumulative
+    /// target on a flow compares the running total of the observed flows.
+    static func firstObservationReaching(_ target: ForecastTarget, _ series: AdoptionSeries) -> (time: Double, date: CalendarDate)? {
+        var total = 0.0
+        for o in series.observations {
+            total += o.value
+            let compared = series.kind == .flow && target.cumulative ? total : o.value
+            if compared >= target.value { return (o.time, CalendarDate(decimalYear: o.time)) }
+        }
+        return nil
     }
 
     /// The observed series interpolated linearly at time t (0 at and before a launch).
-    static func observedValue(at t: Double, _ series: AdoptionSeries) -> Double {
+    static func observedValue(at t: Double, _ series: AdoptionSeries, target: ForecastTarget, flowPeriod: Double) -> Double {
+        if series.kind == .flow {
+            let flows = ObservedFlows(series)
+            return target.cumulative ? flows.total(at: t) : flows.total(at: t) - flows.total(at: t - flowPeriod)
+        }
         var points = series.observations.map { ($0.time, $0.value) }
         if let launch = series.launch, series.kind == .level { points.insert((launch, 0), at: 0) }
         guard let first = points.first, let last = points.last else { return 0 }
@@ -51,18 +64,18 @@ enum TargetFeasibilityAnalysis {
     ///   - reachTimes: per path first-reach decimal years, sorted (+∞ last).
     static func feasibility(_ target: ForecastTarget, variant: String, series: AdoptionSeries, referenceTime: Double,
                             deadlineValues: [Double], reachTimes: [Double], paths: Int,
-                            thresholds: VerdictThresholds) -> TargetFeasibility {
+                            thresholds: VerdictThresholds, flowPeriod: Double = 1) -> TargetFeasibility {
         let deadline = target.deadline.decimalYear
         let valueAtDeadline: (q05: Double, q50: Double, q95: Double)
         if deadlineValues.isEmpty {
-            let v = observedValue(at: deadline, series)
+            let v = observedValue(at: deadline, series, target: target, flowPeriod: flowPeriod)
             valueAtDeadline = (v, v, v)
         } else {
             valueAtDeadline = (SampleQuantiles.quantile(sorted: deadlineValues, 0.05),
                                SampleQuantiles.quantile(sorted: deadlineValues, 0.5),
                                SampleQuantiles.quantile(sorted: deadlineValues, 0.95))
         }
-        if let observed = firstObservationReaching(target.value, series) {
+        if let observed = firstObservationReaching(target, series) {
             let met = observed.time <= deadline
             return TargetFeasibility(target: target, variant: variant, pMeet: met ? 1 : 0, pMeetStandardError: 0,
                                      valueAtDeadline: valueAtDeadline,

@@ -6,7 +6,8 @@ import Scenarios
 /// `fan.svg`: the baseline forecast as a fan chart — observations, the median, the 50 / 80 /
 /// 95 % bands, each target as a marker with its deadline as a dashed line, the other
 /// variants' medians as dashed lines. Assumed inputs are drawn hollow and labelled
-/// "(assumed)"; the footer counts them. Plain SVG 1.1, no scripts, fixed number formatting
+/// "(assumed)"; the footer counts them. A flow metric with cumulative targets is drawn as
+/// its running total (observed and forecast), the quantity those targets are compared with. Plain SVG 1.1, no scripts, fixed number formatting
 /// so the file is byte-identical across runs.
 public enum FanChart {
     static let width = 860.0, height = 480.0
@@ -14,18 +15,30 @@ public enum FanChart {
 
     public static func svg(scenario: Scenario, forecasts: [VariantForecast], assumptions: [String]) -> String {
         guard let baseline = forecasts.first, !baseline.grid.dates.isEmpty else { return emptyChart(scenario) }
+        // A flow whose targets are totals is drawn as its running total: the chart shows what
+        // each target is compared with.
+        let showsTotal = baseline.cumulative != nil && scenario.targets.contains(where: \.cumulative)
+        func shown(_ forecast: VariantForecast) -> (quantiles: [[Double]], median: [Double]) {
+            if showsTotal, let total = forecast.cumulative { return (total.quantiles, total.median) }
+            return (forecast.quantiles, forecast.median)
+        }
         let levels = baseline.levels
         func band(_ level: Double) -> [Double]? {
             guard let l = levels.firstIndex(where: { abs($0 - level) < 1e-9 }) else { return nil }
-            return baseline.quantiles.map { $0[l] }
+            return shown(baseline).quantiles.map { $0[l] }
+        }
+        var runningTotal = 0.0
+        let observed: [(time: Double, value: Double, assumed: Bool)] = scenario.observations.map { o in
+            runningTotal += o.value
+            return (o.date.decimalYear, showsTotal ? runningTotal : o.value, o.assumed)
         }
         let reference = baseline.grid.referenceDate.decimalYear
         let gridTimes = baseline.grid.times
         let observationTimes = scenario.observations.map(\.date.decimalYear)
         let startTime = min(observationTimes.first ?? reference, scenario.launch?.decimalYear ?? reference, reference)
         let endTime = max(gridTimes.last ?? reference, scenario.targets.map(\.by.decimalYear).max() ?? reference)
-        let values = scenario.observations.map(\.value) + scenario.targets.map(\.value)
-            + (band(0.975) ?? []) + baseline.median
+        let values = observed.map(\.value) + scenario.targets.map(\.value)
+            + (band(0.975) ?? []) + shown(baseline).median
         var valueTop = max(values.filter(\.isFinite).max() ?? 1, 1e-9) * 1.08
         if let bound = scenario.metric.kind.bound { valueTop = min(valueTop, bound * 1.02) }
 
@@ -38,7 +51,7 @@ public enum FanChart {
         <title>\(escape(scenario.title ?? scenario.id))</title>
         <rect x="0" y="0" width="\(f(width))" height="\(f(height))" fill="white"/>
         <text x="\(f(left))" y="24" font-size="15" font-weight="bold">\(escape(scenario.title ?? scenario.id))</text>
-        <text x="\(f(left))" y="40" fill="#555">\(escape(scenario.metric.name)), baseline forecast from \(baseline.grid.referenceDate): median and 50 / 80 / 95 % bands</text>
+        <text x="\(f(left))" y="40" fill="#555">\(escape(scenario.metric.name))\(showsTotal ? " (running total)" : ""), baseline forecast from \(baseline.grid.referenceDate): median and 50 / 80 / 95 % bands</text>
 
         """
         // Axes, year ticks and value ticks.
@@ -58,7 +71,7 @@ public enum FanChart {
         }
 
         // Bands from the reference point (the last observation) onwards.
-        let anchorValue = scenario.observations.last?.value
+        let anchorValue = observed.last?.value
         for (lo, hi, opacity) in [(0.025, 0.975, 0.18), (0.10, 0.90, 0.28), (0.25, 0.75, 0.42)] {
             guard let low = band(lo), let high = band(hi) else { continue }
             var points: [(Double, Double)] = []
@@ -68,20 +81,20 @@ public enum FanChart {
             svg += "<polygon fill=\"#1f77b4\" fill-opacity=\"\(f(opacity))\" stroke=\"none\" points=\"\(points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
         }
         var medianPoints = anchorValue.map { [(x(reference), y($0))] } ?? []
-        medianPoints += zip(gridTimes, baseline.median).map { (x($0), y($1)) }
+        medianPoints += zip(gridTimes, shown(baseline).median).map { (x($0), y($1)) }
         svg += "<polyline fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\" points=\"\(medianPoints.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
         let variantColours = ["#d62728", "#2ca02c", "#9467bd", "#8c564b"]
         for (index, forecast) in forecasts.dropFirst().enumerated() {
             let colour = variantColours[index % variantColours.count]
-            let points = zip(forecast.grid.times, forecast.median).map { "\(f(x($0))),\(f(y($1)))" }.joined(separator: " ")
+            let points = zip(forecast.grid.times, shown(forecast).median).map { "\(f(x($0))),\(f(y($1)))" }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\" points=\"\(points)\"/>\n"
             svg += "<text x=\"\(f(left + plotWidth - 4))\" y=\"\(f(marginTop + 14 + 14 * Double(index)))\" text-anchor=\"end\" fill=\"\(colour)\">variant \(escape(forecast.variant)) (median)</text>\n"
         }
 
         // Observations: filled dots, hollow when assumed.
-        for observation in scenario.observations {
+        for observation in observed {
             let fill = observation.assumed ? "white" : "#111"
-            svg += "<circle cx=\"\(f(x(observation.date.decimalYear)))\" cy=\"\(f(y(observation.value)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#111\"/>\n"
+            svg += "<circle cx=\"\(f(x(observation.time)))\" cy=\"\(f(y(observation.value)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#111\"/>\n"
         }
         if let launch = scenario.launch {
             svg += "<text x=\"\(f(x(launch.decimalYear)))\" y=\"\(f(marginTop + plotHeight - 6))\" fill=\"#555\">launch</text>\n"

@@ -1,31 +1,41 @@
 import Fitting
+import Forecasting
 
 /// `fit.csv` (DESIGN.md, "Outputs"): one row per family × parameter,
 /// `family,parameter,estimate,std_error,ci_low,ci_high,aicc,weight,diagnostics`.
 ///
-/// Intervals are 95 %; timing parameters are decimal years (2023.42). A family that could
-/// not be fitted has one row with an empty parameter, weight 0 and the reason in
-/// `diagnostics`. Diagnostics of a family are joined with "; " on each of its rows.
+/// With the Monte Carlo's draws (``FamilyParameterDraws``, `uptake run`), `std_error`,
+/// `ci_low` and `ci_high` are the standard deviation and the 2.5 %/97.5 % quantiles of what
+/// the paths actually draw; without (a fit alone), the Laplace standard errors and 95 %
+/// intervals. Timing parameters are decimal years (2023.42). `diagnostics` starts with where
+/// the parameter comes from (`from: data`, `from: prior`, `from: data and prior`, `from: fixed
+/// by the scenario`), then the family's notes joined with "; ". A family that could not be
+/// fitted has one row with an empty parameter, weight 0 and the reason in `diagnostics`.
 public enum FitTable {
     public static let header = ["family", "parameter", "estimate", "std_error", "ci_low", "ci_high",
                                 "aicc", "weight", "diagnostics"]
 
-    public static func table(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure]) -> CSVTable {
+    public static func table(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure],
+                             draws: [FamilyParameterDraws] = []) -> CSVTable {
         precondition(fits.count == weights.count, "one weight per fit")
+        precondition(draws.isEmpty || draws.count == fits.count, "draws for every fit or none")
         var table = CSVTable(header: header)
-        for (fit, weight) in zip(fits, weights) {
+        for (f, (fit, weight)) in zip(fits, weights).enumerated() {
             let notes = fit.diagnostics.joined(separator: "; ")
+            let drawn = draws.isEmpty ? nil : draws[f]
             for (index, name) in fit.parameterNames.enumerated() {
-                let fixed = !fit.freeIndices.contains(index)
+                let source = drawn?.sources[index] ?? fit.sources[index]
+                let origin = source == .fixed ? "from: fixed by the scenario" : "from: \(source.rawValue)"
+                let sd = source == .fixed ? 0 : (drawn?.standardDeviation[index] ?? fit.standardErrors[index])
                 table.append([
                     fit.family.rawValue, name,
                     CSVTable.number(fit.estimates[index]),
-                    fixed ? "0" : CSVTable.number(fit.standardErrors[index]),
-                    CSVTable.number(fit.intervals[index].low),
-                    CSVTable.number(fit.intervals[index].high),
+                    CSVTable.number(sd),
+                    CSVTable.number(drawn?.low[index] ?? fit.intervals[index].low),
+                    CSVTable.number(drawn?.high[index] ?? fit.intervals[index].high),
                     CSVTable.number(fit.aicc),
                     CSVTable.number(weight),
-                    fixed ? ([notes, "\(name) fixed by the scenario"].filter { !$0.isEmpty }.joined(separator: "; ")) : notes,
+                    ([origin] + (notes.isEmpty ? [] : [notes])).joined(separator: "; "),
                 ])
             }
         }
@@ -36,7 +46,8 @@ public enum FitTable {
     }
 
     /// Writes fit.csv atomically.
-    public static func write(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure], to path: String) throws {
-        try AtomicFile.write(table(fits: fits, weights: weights, failures: failures).text, to: path)
+    public static func write(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure],
+                             draws: [FamilyParameterDraws] = [], to path: String) throws {
+        try AtomicFile.write(table(fits: fits, weights: weights, failures: failures, draws: draws).text, to: path)
     }
 }

@@ -7,6 +7,8 @@ import Scenarios
 ///
 /// Per variant and grid date: the quantiles (output_type_id = level), `mean` and `median`
 /// (output_type_id `NA`), and `cdf` rows (output_type_id = a target value, value = P(y ≤ it)).
+/// A flow metric's rows are the flow of each grid period; its running total follows as
+/// target `<metric>_cumulative`, with the CDF at the values of its cumulative targets.
 public enum ForecastTable {
     public static let header = ["scenario", "variant", "location", "target", "reference_date", "horizon",
                                 "target_end_date", "output_type", "output_type_id", "value"]
@@ -14,21 +16,32 @@ public enum ForecastTable {
     public static func table(scenario: Scenario, forecasts: [VariantForecast]) -> CSVTable {
         var table = CSVTable(header: header)
         for forecast in forecasts {
-            let reference = forecast.grid.referenceDate.description
-            for (h, date) in forecast.grid.dates.enumerated() {
-                let prefix = [scenario.id, forecast.variant, scenario.location ?? "", scenario.metric.name,
-                              reference, String(h + 1), date.description]
-                for (l, level) in forecast.levels.enumerated() {
-                    table.append(prefix + ["quantile", CSVTable.number(level), CSVTable.number(forecast.quantiles[h][l])])
-                }
-                table.append(prefix + ["mean", "NA", CSVTable.number(forecast.mean[h])])
-                table.append(prefix + ["median", "NA", CSVTable.number(forecast.median[h])])
-                for (k, value) in forecast.cdfValues.enumerated() {
-                    table.append(prefix + ["cdf", CSVTable.number(value), CSVTable.number(forecast.cdf[h][k])])
-                }
+            let own = SeriesSummary(levels: forecast.levels, quantiles: forecast.quantiles, mean: forecast.mean,
+                                    median: forecast.median, cdfValues: forecast.cdfValues, cdf: forecast.cdf)
+            append(own, target: scenario.metric.name, scenario: scenario, forecast: forecast, to: &table)
+            if let cumulative = forecast.cumulative {
+                append(cumulative, target: scenario.metric.name + "_cumulative", scenario: scenario, forecast: forecast, to: &table)
             }
         }
         return table
+    }
+
+    /// The rows of one quantity (the metric, or a flow's running total as `<metric>_cumulative`).
+    private static func append(_ summary: SeriesSummary, target: String, scenario: Scenario, forecast: VariantForecast,
+                               to table: inout CSVTable) {
+        let reference = forecast.grid.referenceDate.description
+        for (h, date) in forecast.grid.dates.enumerated() {
+            let prefix = [scenario.id, forecast.variant, scenario.location ?? "", target,
+                          reference, String(h + 1), date.description]
+            for (l, level) in summary.levels.enumerated() {
+                table.append(prefix + ["quantile", CSVTable.number(level), CSVTable.number(summary.quantiles[h][l])])
+            }
+            table.append(prefix + ["mean", "NA", CSVTable.number(summary.mean[h])])
+            table.append(prefix + ["median", "NA", CSVTable.number(summary.median[h])])
+            for (k, value) in summary.cdfValues.enumerated() {
+                table.append(prefix + ["cdf", CSVTable.number(value), CSVTable.number(summary.cdf[h][k])])
+            }
+        }
     }
 }
 

@@ -77,9 +77,14 @@ public struct ScenarioTarget: Sendable, Equatable {
     public var label: String
     public var assumed: Bool
     public var note: String?
+    /// On a flow metric: compare with the total so far (true, the default) or with the flow
+    /// of one reporting period (`cumulative: false`). Ignored for levels.
+    public var cumulative: Bool
 
-    public init(value: Double, by: CalendarDate, label: String, assumed: Bool = false, note: String? = nil) {
+    public init(value: Double, by: CalendarDate, label: String, assumed: Bool = false, note: String? = nil,
+                cumulative: Bool = true) {
         self.value = value; self.by = by; self.label = label; self.assumed = assumed; self.note = note
+        self.cumulative = cumulative
     }
 }
 

@@ -33,7 +33,7 @@ public extension Scenario {
         let grid = ForecastGrid(referenceDate: referenceDate, horizon: forecast.horizon, step: forecast.step)
         return ForecastRequest(
             series: series, families: models, grid: grid, variants: [.baseline] + variants,
-            targets: targets.map { ForecastTarget(label: $0.label, value: $0.value, deadline: $0.by, assumed: $0.assumed) },
+            targets: targets.map { ForecastTarget(label: $0.label, value: $0.value, deadline: $0.by, assumed: $0.assumed, cumulative: $0.cumulative) },
             thresholds: verdict, paths: forecast.paths, seed: forecast.seed)
     }
 }

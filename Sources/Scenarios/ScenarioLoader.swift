@@ -160,7 +160,7 @@ struct ScenarioParser {
     static let metricKeys = ["name", "kind", "unit", "observed", "error", "ceiling"]
     static let ceilingKeys = ["value", "min", "max", "prior", "assumed", "note"]
     static let observationKeys = ["date", "value", "of", "assumed", "note"]
-    static let targetKeys = ["value", "by", "label", "assumed", "note"]
+    static let targetKeys = ["value", "by", "label", "assumed", "note", "cumulative"]
     static let priorKeys = ["growth_rate", "inflection", "noise_sd"]
     static let inflectionKeys = ["date", "sd_years", "assumed", "note"]
     static let forecastKeys = ["horizon", "step", "paths", "seed"]
@@ -432,7 +432,7 @@ struct ScenarioParser {
         let by = try reader.date(byNode, "\(name).by")
         let label = try fields.text("label") ?? "\(NodeReader.format(value)) by \(by)"
         let target = ScenarioTarget(value: value, by: by, label: label, assumed: try fields.bool("assumed") ?? false,
-                                    note: try fields.text("note"))
+                                    note: try fields.text("note"), cumulative: try fields.bool("cumulative") ?? true)
         return (target, valueNode, byNode)
     }
 

@@ -45,6 +45,9 @@ public enum ScenarioTemplate {
             label: 80 % of traders by the end of 2023
             assumed: true                # ASSUMED: an illustrative target, not in the source
             note: illustrative target
+                                         # on a flow metric (observed: flow), a target is a total
+                                         # since the first observation; `cumulative: false`
+                                         # compares one reporting period's flow instead
 
         models: auto                     # auto, or a list from [logistic, gompertz, richards, bass, linear,
                                          # exponential]; auto: logistic and gompertz, richards from 6

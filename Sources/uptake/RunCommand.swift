@@ -45,7 +45,8 @@ struct RunCommand: ParsableCommand {
             let rows = FeasibilityTable.rows(scenario: outcome.scenario.id, forecasts: result.forecasts)
             try write(ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).text, folder, "forecast.csv")
             try write(FeasibilityTable.table(rows: rows).text, folder, "feasibility.csv")
-            try write(FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures).text, folder, "fit.csv")
+            try write(FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
+                                     draws: result.parameterDraws).text, folder, "fit.csv")
             try write(FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions), folder, "fan.svg")
             let elapsed = writeClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -65,18 +65,18 @@ final class FeasibilityTests: XCTestCase {
         XCTAssert((380...450).contains(f.valueAtDeadline.q50), "\(f.valueAtDeadline)")
     }
 
-    /// P is the share of paths at or above the value at the deadline, the deadline between
-    /// two grid points is evaluated at itself, and the standard error is √(P(1 − P)/n).
+    /// P is the share of paths at or above the value at the deadline and the standard error
+    /// is √(P(1 − P)/n); a deadline between two grid points is evaluated at itself (the
+    /// latent curve there and the Ornstein–Uhlenbeck bridge), so its median lies between
+    /// the medians of the month ends around it.
     func testProbabilityAndStandardErrorFromThePaths() throws {
         let paths = 1500
-        let deadline = CalendarDate(iso: "2024-10-10")!           // between 09-30 and 10-31
+        let deadline = CalendarDate(iso: "2024-10-31")!           // a grid point
         var request = ForecastFixtures.request(series, paths: paths, samples: paths)
         let first = try Forecaster.run(request)
         let grid = request.grid
-        let h = grid.dates.firstIndex { $0 >= deadline }!
-        let (t0, t1) = (grid.dates[h - 1].decimalYear, grid.dates[h].decimalYear)
-        let w = (deadline.decimalYear - t0) / (t1 - t0)
-        let atDeadline = first.forecasts[0].samples.map { $0[h - 1] + w * ($0[h] - $0[h - 1]) }.sorted()
+        let h = grid.dates.firstIndex(of: deadline)!
+        let atDeadline = first.forecasts[0].samples.map { $0[h] }.sorted()
         let value = atDeadline[paths / 2]                            // about half the paths meet it
         request.targets = [ForecastTarget(label: "median", value: value, deadline: deadline)]
         let f = try Forecaster.run(request, jobs: 2).forecasts[0].feasibility[0]
@@ -86,6 +86,13 @@ final class FeasibilityTests: XCTestCase {
         XCTAssertEqual(f.pMeetStandardError, (f.pMeet * (1 - f.pMeet) / Double(paths)).squareRoot(), accuracy: 1e-15)
         XCTAssertEqual(f.verdict, .atRisk)
         XCTAssertEqual(f.valueAtDeadline.q50, SampleQuantiles.quantile(sorted: atDeadline, 0.5), accuracy: 1e-9)
+        // Mid-month: between the month ends' medians (the curve rises through October).
+        request.targets = [ForecastTarget(label: "mid", value: value, deadline: CalendarDate(iso: "2024-10-15")!)]
+        let mid = try Forecaster.run(request, jobs: 2).forecasts[0].feasibility[0]
+        let before = first.forecasts[0].median[h - 1], after = first.forecasts[0].median[h]
+        XCTAssertGreaterThan(mid.valueAtDeadline.q50, before - 0.02 * (after - before) - 1e-9)
+        XCTAssertLessThan(mid.valueAtDeadline.q50, after + 0.02 * (after - before) + 1e-9)
+        XCTAssertLessThan(mid.pMeet, f.pMeet)
         // The CDF at the target value: P(y ≤ v) at a grid point, from the same paths.
         let forecast = try Forecaster.run(request).forecasts[0]
         XCTAssertEqual(forecast.cdfValues, [value])

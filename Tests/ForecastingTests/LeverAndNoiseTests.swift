@@ -2,8 +2,8 @@ import XCTest
 import Fitting
 @testable import Forecasting
 
-/// Variant levers move the forecast the right way; the residual process has the right
-/// stationary variance; the calibration scales act on the spread.
+/// Variant levers move the forecast the right way; the residual process is an exact
+/// Ornstein–Uhlenbeck process; the calibration scales act on the spread.
 final class LeverAndNoiseTests: XCTestCase {
     let series = ForecastFixtures.tightLogisticSeries()
 
@@ -47,48 +47,84 @@ final class LeverAndNoiseTests: XCTestCase {
         XCTAssertLessThan(result.forecasts[1].median[0], 550)
     }
 
-    /// AR(1) on the error scale: Var(e_h) → σ², and corr(e_h, e_{h−1}) = ρ, from 20,000
-    /// paths of the same counter-based streams the engine uses.
-    func testResidualProcessHasTheStationaryVarianceAndCorrelation() {
-        let process = ResidualProcess(rho: 0.7, sigma: 0.2, start: 1.0, errorModel: .log)
-        let n = 20_000, steps = 60
-        var last = [Double](repeating: 0, count: n), previous = last
+    /// The Ornstein–Uhlenbeck transition is exact over any Δt: after 5 years from e₀ = 1,
+    /// Var → σ² and mean → 0; the correlation over Δt is e^(−κΔt); and stepping monthly or
+    /// in one yearly step gives the same distribution at one year (grid invariance).
+    func testResidualProcessIsExactOverAnyStep() {
+        let process = ResidualProcess(meanReversion: 0.8, sigma: 0.2)
+        let n = 20_000
+        var monthly = [Double](repeating: 0, count: n), yearly = monthly, late = monthly, beforeLate = monthly
         for p in 0..<n {
             let stream = CounterBasedRandomStream(seed: 11, path: p)
-            var e = process.start
-            for h in 0..<steps {
-                if h == steps - 1 { previous[p] = e }
-                e = process.next(e, innovation: stream.normal(RandomDrawLayout.residualInnovations + h))
+            var e = 1.0
+            for m in 0..<12 { e = process.next(e, over: 1.0 / 12, innovation: stream.normal(RandomDrawLayout.residualInnovations + m)) }
+            monthly[p] = e
+            yearly[p] = process.next(1.0, over: 1, innovation: stream.normal(RandomDrawLayout.residualInnovations + 100))
+            var f = 1.0
+            for m in 0..<60 {
+                if m == 59 { beforeLate[p] = f }
+                f = process.next(f, over: 1.0 / 12, innovation: stream.normal(RandomDrawLayout.residualInnovations + 200 + m))
             }
-            last[p] = e
+            late[p] = f
         }
-        let mean = last.reduce(0, +) / Double(n)
-        let variance = last.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1)
-        XCTAssertEqual(mean, 0, accuracy: 4 * 0.2 / Double(n).squareRoot())
-        // Var of a sample variance ≈ 2σ⁴/n: 4 standard errors is 4·0.04·0.01 = 0.0016.
+        func moments(_ x: [Double]) -> (mean: Double, variance: Double) {
+            let mean = x.reduce(0, +) / Double(x.count)
+            return (mean, x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(x.count - 1))
+        }
+        // At one year: mean e^(−0.8) = 0.449, variance σ²(1 − e^(−1.6)) = 0.03192.
+        for x in [monthly, yearly] {
+            let (mean, variance) = moments(x)
+            XCTAssertEqual(mean, exp(-0.8), accuracy: 4 * 0.18 / Double(n).squareRoot())
+            XCTAssertEqual(variance, 0.04 * (1 - exp(-1.6)), accuracy: 4 * 0.0319 * (2 / Double(n)).squareRoot())
+        }
+        let (mean, variance) = moments(late)
+        XCTAssertEqual(mean, exp(-4), accuracy: 4 * 0.2 / Double(n).squareRoot())
         XCTAssertEqual(variance, 0.04, accuracy: 0.0016)
-        let pm = previous.reduce(0, +) / Double(n)
-        var covariance = 0.0, vp = 0.0
-        for p in 0..<n { covariance += (previous[p] - pm) * (last[p] - mean); vp += (previous[p] - pm) * (previous[p] - pm) }
-        XCTAssertEqual(covariance / (vp * variance * Double(n - 1)).squareRoot(), 0.7, accuracy: 0.02)
-        // At h = 1 the variance is σ²(1 − ρ²) around ρ·e₀: the band starts at the data.
-        XCTAssertEqual(process.innovationSD, 0.2 * (1 - 0.49).squareRoot(), accuracy: 1e-15)
+        let (pm, pv) = moments(beforeLate)
+        var covariance = 0.0
+        for p in 0..<n { covariance += (beforeLate[p] - pm) * (late[p] - mean) }
+        XCTAssertEqual(covariance / Double(n - 1) / (pv * variance).squareRoot(), exp(-0.8 / 12), accuracy: 0.01)
     }
 
-    /// End to end: with the curve fixed (parameterScale 0) and σ inflated to 0.1, the first
-    /// forecast point is g⁻¹(g(f(t₁)) + e₁), e₁ ~ N(ρe₀, σ²(1 − ρ²)). Its upper half is not
-    /// touched by the running maximum (which floors the lower tail at the last observation)
-    /// or the ceiling, so the upper quartile of log values sits 0.6745·sd above the median.
-    func testEngineNoiseMatchesSigmaOnTheErrorScale() throws {
+    /// The bridge at a mid-month date has the marginal of the process there: from e₀ = 0.5,
+    /// stepping to 0.3 years directly or bridging between 0 and 1 year gives the same mean
+    /// and variance.
+    func testBridgeHasTheMarginalOfTheProcess() {
+        let process = ResidualProcess(meanReversion: 1.2, sigma: 0.3)
+        let n = 20_000
+        var direct = [Double](repeating: 0, count: n), bridged = direct
+        for p in 0..<n {
+            let stream = CounterBasedRandomStream(seed: 5, path: p)
+            direct[p] = process.next(0.5, over: 0.3, innovation: stream.normal(40))
+            let end = process.next(0.5, over: 1, innovation: stream.normal(41))
+            bridged[p] = process.bridge(0.5, end, before: 0.3, after: 0.7, innovation: stream.normal(42))
+        }
+        let mean = { (x: [Double]) in x.reduce(0, +) / Double(x.count) }
+        let variance = { (x: [Double]) -> Double in let m = mean(x); return x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(x.count - 1) }
+        let expectedVariance = 0.09 * (1 - exp(-0.72))
+        for x in [direct, bridged] {
+            XCTAssertEqual(mean(x), 0.5 * exp(-0.36), accuracy: 4 * 0.2 / Double(n).squareRoot())
+            XCTAssertEqual(variance(x), expectedVariance, accuracy: 4 * expectedVariance * (2 / Double(n)).squareRoot())
+        }
+    }
+
+    /// End to end: with the curve fixed (parameterScale 0) and σ inflated, the first
+    /// forecast point (one month on) is h⁻¹(h(L(t₁)) + e₁), e₁ ~ N(a·e₀, σ²(1 − a²)),
+    /// a = e^(−κ/12): no floor, no ceiling, so the quartiles of log values sit 0.6745·sd
+    /// either side of the median.
+    func testEngineNoiseMatchesSigmaOnTheNaturalScale() throws {
         var request = ForecastFixtures.request(series, paths: 4000, samples: 4000)
         request.calibration = UncertaintyCalibration(parameterScale: 0, noiseScale: 20)
         let result = try Forecaster.run(request, jobs: 2)
-        let process = ResidualProcess(fit: result.fits[0], series: series, referenceTime: request.grid.referenceDate.decimalYear,
-                                      gridTimes: request.grid.times, noiseScale: 20)
-        XCTAssertEqual(process.sigma, result.fits[0].sigma * 20)
-        let logs = result.forecasts[0].samples.map { log($0[0] + 0.5) }.sorted()
-        let spread = SampleQuantiles.quantile(sorted: logs, 0.75) - SampleQuantiles.quantile(sorted: logs, 0.5)
-        XCTAssertEqual(spread, 0.6745 * process.innovationSD, accuracy: 0.08 * 0.6745 * process.innovationSD)
+        let process = ResidualProcess(fit: result.fits[0], series: series, scale: .log, noiseScale: 20)
+        XCTAssertEqual(process.sigma, result.fits[0].sigma * 20, accuracy: 1e-12)
+        let dt = request.grid.times[0] - request.grid.referenceDate.decimalYear
+        let a = process.decay(over: dt)
+        let sd = process.sigma * (1 - a * a).squareRoot()
+        let logs = result.forecasts[0].samples.map { log($0[0]) }.sorted()
+        let median = SampleQuantiles.quantile(sorted: logs, 0.5)
+        XCTAssertEqual(SampleQuantiles.quantile(sorted: logs, 0.75) - median, 0.6745 * sd, accuracy: 0.08 * 0.6745 * sd)
+        XCTAssertEqual(median - SampleQuantiles.quantile(sorted: logs, 0.25), 0.6745 * sd, accuracy: 0.08 * 0.6745 * sd)
     }
 
     func testCalibrationScalesTheSpread() throws {

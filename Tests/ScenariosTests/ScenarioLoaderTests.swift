@@ -72,7 +72,7 @@ final class ScenarioLoaderTests: XCTestCase {
         let verbatim = Self.designExample.replacingOccurrences(
             of: "\"illustrative target, not in the article\"", with: "illustrative target, not in the article")
         guard let error = loadError(verbatim) else { return }
-        XCTAssertEqual(error.message, "unknown key 'not in the article' in targets[1]; valid keys: value, by, label, assumed, note (a comma ends a value inside {…}: put text with commas in quotes)")
+        XCTAssertEqual(error.message, "unknown key 'not in the article' in targets[1]; valid keys: value, by, label, assumed, note, cumulative (a comma ends a value inside {…}: put text with commas in quotes)")
         XCTAssertEqual(error.line, 17)
     }
 

@@ -48,8 +48,8 @@ public struct AdoptionFit: Sendable {
     public let freeParameterCount: Int
     /// Σeᵢ² on the error scale.
     public let rss: Double
-    /// AICc = n·log(RSS/n) + 2k + 2k(k+1)/(n − k − 1) (Hurvich & Tsai 1989) when
-    /// n ≥ k + 2 and no prior is in play; nil otherwise. k counts the curve's free
+    /// AICc = n·log(RSS/n) + 2k + 2k(k+1)/(n − k − 1) (Hurvich & Tsai 1989) from the data
+    /// residuals when n ≥ k + 2 (with or without priors); nil otherwise. k counts the curve's free
     /// parameters; σ, common to every family, is not counted.
     public let aicc: Double?
     /// Laplace approximation of log p(data) (Tierney & Kadane 1986) when priors are in play.
@@ -58,6 +58,8 @@ public struct AdoptionFit: Sendable {
     public let iterations: Int
     /// Plain-language notes: unidentified parameters and what would fix them, assumptions.
     public let diagnostics: [String]
+    /// Per natural parameter: where its uncertainty comes from (data, prior, both, fixed).
+    public let sources: [ParameterSource]
 
     public var converged: Bool { termination.isConverged }
 

@@ -21,6 +21,8 @@ public struct AdoptionSeries: Sendable {
     public var errorModels: [ErrorModel]
     /// For shares: 1 (fraction) or 100 (percent); nil for counts.
     public var shareBound: Double?
+    /// For a count of a known whole ("168 of 542 traders"): N, from the observations' `of`.
+    public var whole: Double?
     /// Level 0 on this date (decimal year).
     public var launch: Double?
     public var ceiling: CeilingKnowledge
@@ -44,6 +46,16 @@ public struct AdoptionSeries: Sendable {
         self.growthRatePrior = growthRatePrior
         self.inflectionPrior = inflectionPrior
         self.noisePrior = noisePrior
+    }
+
+    /// The upper end of the metric's range: a share's bound, a "k of N" count's N (its
+    /// observations' whole, else a fixed ceiling: the count cannot pass it); nil for an
+    /// unbounded count.
+    public var bound: Double? {
+        if let shareBound { return shareBound }
+        if let whole { return whole }
+        if case let .fixed(value) = ceiling { return value }
+        return nil
     }
 
     var hasPriors: Bool {
@@ -328,6 +340,8 @@ public struct AdoptionFitter: Sendable {
             curve: curve, problem: problem, covariance: covariance,
             observationCount: series.observations.count, noiseAssumed: !canEstimateNoise, sigma: sigma)
         var diagnostics = diagnosis.notes
+        var sources = [ParameterSource](repeating: .fixed, count: theta.count)
+        for (j, index) in problem.freeIndices.enumerated() { sources[index] = diagnosis.sources[j] }
         // A parameter the data do not identify (and no prior constrains) has no usable
         // spread: NaN rows, like a rank-deficient direction, so nobody samples from it.
         var covarianceMatrix = covariance.matrix
@@ -357,7 +371,9 @@ public struct AdoptionFitter: Sendable {
             diagnostics.append(String(format: "no observations and no inflection prior: inflection assumed at %.2f ± %.2f years (launch + 2/growth rate)", mean, sd))
         }
 
-        let aicc: Double? = (!withPriors && n >= k + 2 && rss > 0)
+        // AICc from the data residuals whenever n ≥ k + 2, priors or not: it is the one criterion
+        // a mixed ensemble (sigmoids with a ceiling prior beside trends without) has in common.
+        let aicc: Double? = (n >= k + 2 && rss > 0)
             ? Double(n) * log(rss / Double(n)) + 2 * Double(k) + 2 * Double(k * (k + 1)) / Double(n - k - 1)
             : nil
         var logEvidence: Double?
@@ -385,7 +401,7 @@ public struct AdoptionFitter: Sendable {
             residuals: errors, errorModels: problem.errorModels, sigma: sigma,
             noiseSource: canEstimateNoise ? .estimated : .assumed,
             observationCount: n, freeParameterCount: k, rss: rss, aicc: aicc, logEvidence: logEvidence,
-            termination: lsFit.termination, iterations: lsFit.iterations, diagnostics: diagnostics)
+            termination: lsFit.termination, iterations: lsFit.iterations, diagnostics: diagnostics, sources: sources)
     }
 
     /// log det Σ by Cholesky (LAPACK dpotrf); NaN if Σ is not positive definite.

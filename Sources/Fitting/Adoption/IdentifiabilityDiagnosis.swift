@@ -12,9 +12,11 @@ enum IdentifiabilityDiagnosis {
     /// The notes, and the positions (in φ) of free parameters that are not identified and
     /// have no prior: their Laplace spread means nothing and must not be sampled from.
     static func notes(curve: LaunchAnchoredCurve, problem: AdoptionFitProblem, covariance: ParameterCovariance,
-                      observationCount: Int, noiseAssumed: Bool, sigma: Double) -> (notes: [String], unidentified: [Int]) {
+                      observationCount: Int, noiseAssumed: Bool, sigma: Double)
+        -> (notes: [String], unidentified: [Int], sources: [ParameterSource]) {
         var notes: [String] = []
         var unidentified: [Int] = []
+        var sources: [ParameterSource] = []
         let points = observationCount == 1 ? "1 observation" : "\(observationCount) observations"
         let say = observationCount == 1 ? "says" : "say"
         for (k, index) in problem.freeIndices.enumerated() {
@@ -26,16 +28,22 @@ enum IdentifiabilityDiagnosis {
                 let priorSD = priorSpread(prior, transform: specification.transform)
                 if rankDeficient || !(sd < 0.9 * priorSD) {
                     notes.append("the \(readable(name)) rests on its prior: \(points) \(say) little about it")
+                    sources.append(.prior)
+                } else {
+                    sources.append(.dataAndPrior)
                 }
             } else if rankDeficient || (spreadIsMeaningful(specification.transform, name) && !(sd <= timeScale(name))) {
                 notes.append("the \(readable(name)) is not identified by \(points): \(remedy(name))")
                 unidentified.append(k)
+                sources.append(.prior)
+            } else {
+                sources.append(.data)
             }
         }
         if noiseAssumed {
             notes.append("too few observations to estimate the noise: assumed σ = \(String(format: "%.3g", sigma)) on the error scale")
         }
-        return (notes, unidentified)
+        return (notes, unidentified, sources)
     }
 
     /// The prior's standard deviation in φ under its transform (Laplace curvature).
@@ -72,4 +80,17 @@ enum IdentifiabilityDiagnosis {
         default: return "add observations further apart in time"
         }
     }
+}
+
+/// Where a parameter's uncertainty in the Monte Carlo comes from (fit.csv's diagnostics).
+public enum ParameterSource: String, Sendable {
+    /// The data identify it; no prior.
+    case data
+    /// A prior alone: the scenario's (the data say little) or, where the data do not identify
+    /// it and the scenario gives none, a documented default prior (Forecasting's DefaultPriors).
+    case prior
+    /// The data sharpen a prior the scenario gave.
+    case dataAndPrior = "data and prior"
+    /// Fixed by the scenario.
+    case fixed
 }

@@ -93,8 +93,10 @@ extension AdoptionSeries {
             }
             previous = observation.date
         }
-        return AdoptionSeries(observations: points, kind: observed, errorModels: models, shareBound: kind.bound,
-                              launch: launch?.decimalYear, ceiling: ceiling, growthRatePrior: growthRatePrior,
-                              inflectionPrior: inflectionPrior, noisePrior: noisePrior)
+        var series = AdoptionSeries(observations: points, kind: observed, errorModels: models, shareBound: kind.bound,
+                                    launch: launch?.decimalYear, ceiling: ceiling, growthRatePrior: growthRatePrior,
+                                    inflectionPrior: inflectionPrior, noisePrior: noisePrior)
+        if kind == .count { series.whole = observations.last(where: { $0.of != nil })?.of }
+        return series
     }
 }

@@ -3,11 +3,12 @@ import Foundation
 /// Weights of candidate curve families for the Monte Carlo mixture (DESIGN.md, "Model
 /// choice").
 ///
-/// - Without priors: Akaike weights wᵢ ∝ exp(−½ ΔAICcᵢ) (Burnham & Anderson, *Model
+/// - When every family has a Laplace evidence (all fits use priors): posterior model
+///   probabilities under equal prior odds, wᵢ ∝ exp(log p(y | family i)).
+/// - Otherwise, when every family has an AICc (n ≥ k + 2; a mixed ensemble of sigmoids with
+///   a ceiling prior and trends without one): Akaike weights wᵢ ∝ exp(−½ ΔAICcᵢ) (Burnham & Anderson, *Model
 ///   Selection and Multimodel Inference*, 2nd ed., 2002, §2.9), over the families with an
 ///   AICc (n ≥ k + 2).
-/// - With priors: posterior model probabilities under equal prior odds from the Laplace
-///   evidence, wᵢ ∝ exp(log p(y | family i)).
 /// - When neither is available for every family (too few points), equal weights: the
 ///   data cannot tell the families apart, and the report says how much the answer depends
 ///   on the family.

@@ -62,11 +62,35 @@ public struct LaunchAnchoredCurve: Sendable {
             guard let launch = curve.launch, let atLaunch = launchShortfall else { return curve.curve.level(at: t, theta) }
             if t <= launch { return 0 }
             guard curve.hasCeiling else { return curve.curve.level(at: t, theta) - atLaunch }
-            return theta[0] * (1 - curve.shortfall(at: t, theta) / atLaunch)
+            return theta[0] * curve.shortfallDecrease(from: launch, to: t, theta) / atLaunch
         }
     }
 
     /// K − y(t) without cancellation (see the type's documentation).
+    /// s(a) − s(b), the shortfall's decrease from a to b, without the cancellation of
+    /// subtracting two shortfalls near K (far before the inflection): K(1 − s(t)/s(launch))
+    /// would round to exactly 0 there, a level of 0 that is not the curve's.
+    ///   logistic: K(σ(z_b) − σ(z_a)), or K(σ(−z_a) − σ(−z_b)) past the inflection;
+    ///   Gompertz: K(e^(−u_b) − e^(−u_a)) = −K·e^(−u_b)·expm1(u_b − u_a), u = e^(−z);
+    ///   Richards: K(e^(c_b) − e^(c_a)) = −K·e^(c_b)·expm1(c_a − c_b), c = −log(1 + e^(−z))/ν.
+    func shortfallDecrease(from a: Double, to b: Double, _ theta: [Double]) -> Double {
+        let k = theta[0], r = theta[1], t0 = theta[2]
+        let za = r * (a - t0), zb = r * (b - t0)
+        switch curve.family {
+        case .logistic:
+            return za < 0 ? k * (AdoptionCurve.sigmoid(zb) - AdoptionCurve.sigmoid(za))
+                          : k * (AdoptionCurve.sigmoid(-za) - AdoptionCurve.sigmoid(-zb))
+        case .gompertz:
+            let ua = exp(-za), ub = exp(-zb)
+            return -k * exp(-ub) * expm1(ub - ua)
+        case .richards:
+            let ca = -AdoptionCurve.log1pExp(-za) / theta[3], cb = -AdoptionCurve.log1pExp(-zb) / theta[3]
+            return -k * exp(cb) * expm1(ca - cb)
+        case .bass, .linear, .exponential:
+            return shortfall(at: a, theta) - shortfall(at: b, theta)
+        }
+    }
+
     func shortfall(at t: Double, _ theta: [Double]) -> Double {
         let k = theta[0], r = theta[1], t0 = theta[2]
         let z = r * (t - t0)

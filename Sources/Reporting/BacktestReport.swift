@@ -6,12 +6,13 @@ import Scenarios
 /// scored held-out observation.
 public enum BacktestReport {
     public static let csvHeader = ["scenario", "cutoff", "method", "n", "wis", "dispersion", "overprediction",
-                                   "underprediction", "ae_median", "coverage_50", "coverage_90", "relative_wis"]
+                                   "underprediction", "ae_median", "coverage_50", "coverage_80", "coverage_90", "relative_wis"]
 
     static func fields(_ s: BacktestSummary) -> [String] {
         let m = s.means
         return [s.scenario, s.cutoff, s.method.rawValue, String(m.count)]
-            + [m.wis, m.dispersion, m.overprediction, m.underprediction, m.absoluteErrorOfMedian, m.coverage50, m.coverage90, s.relativeWIS]
+            + [m.wis, m.dispersion, m.overprediction, m.underprediction, m.absoluteErrorOfMedian, m.coverage50, m.coverage80, m.coverage90,
+               s.relativeWIS]
                 .map(CSVTable.number)
     }
 
@@ -34,13 +35,13 @@ public enum BacktestReport {
         let summaryItems = summaries.map { object(csvHeader, fields($0), text: ["scenario", "cutoff", "method"]) }
         let observationHeader = ["scenario", "cutoff", "method", "reference_date", "target_end_date", "horizon", "observation",
                                  "median", "q05", "q95", "wis", "dispersion", "overprediction", "underprediction",
-                                 "ae_median", "coverage_50", "coverage_90"]
+                                 "ae_median", "coverage_50", "coverage_80", "coverage_90"]
         let observationItems: [JSONValue] = origins.flatMap(\.scored).map { s in
             object(observationHeader, [s.scenario, s.cutoff.description, s.method.rawValue, s.referenceDate.description,
                                        s.date.description, String(s.horizon)]
                 + [s.observation, s.median, s.lower90, s.upper90, s.score.wis.wis, s.score.wis.dispersion,
                    s.score.wis.overprediction, s.score.wis.underprediction, s.score.absoluteErrorOfMedian].map(CSVTable.number)
-                + [s.score.coverage50 ? "true" : "false", s.score.coverage90 ? "true" : "false"],
+                + [s.score.coverage50, s.score.coverage80, s.score.coverage90].map { $0 ? "true" : "false" },
                 text: ["scenario", "cutoff", "method", "reference_date", "target_end_date"])
         }
         return .object([("summaries", .array(summaryItems)), ("observations", .array(observationItems))])
@@ -48,7 +49,7 @@ public enum BacktestReport {
 
     public static func table(_ summaries: [BacktestSummary]) -> String {
         var lines: [[String]] = [["scenario", "cutoff", "method", "n", "WIS", "dispersion", "overpred.", "underpred.",
-                                  "AE median", "50% cov.", "90% cov.", "rel. WIS"]]
+                                  "AE median", "50% cov.", "80% cov.", "90% cov.", "rel. WIS"]]
         var previous: (String, String)?
         for s in summaries {
             let m = s.means
@@ -56,7 +57,7 @@ public enum BacktestReport {
             lines.append([same ? "" : s.scenario, same ? "" : s.cutoff, s.method.rawValue, String(m.count),
                           number(m.wis), number(m.dispersion), number(m.overprediction),
                           number(m.underprediction), number(m.absoluteErrorOfMedian),
-                          number(m.coverage50, digits: 2), number(m.coverage90, digits: 2),
+                          number(m.coverage50, digits: 2), number(m.coverage80, digits: 2), number(m.coverage90, digits: 2),
                           s.method == .uptake ? number(s.relativeWIS, digits: 3) : ""])
             previous = (s.scenario, s.cutoff)
         }

@@ -283,7 +283,7 @@ final class CompareCommandTests: XCTestCase {
             for key in ["wis", "dispersion", "overprediction", "underprediction", "ae_median"] {
                 XCTAssertGreaterThanOrEqual(try XCTUnwrap(s[key] as? Double, key), 0, key)
             }
-            for key in ["coverage_50", "coverage_90"] {
+            for key in ["coverage_50", "coverage_80", "coverage_90"] {
                 XCTAssertTrue((0...1).contains(try XCTUnwrap(s[key] as? Double, key)), key)
             }
         }
@@ -299,7 +299,7 @@ final class CompareCommandTests: XCTestCase {
         XCTAssertEqual(csv.exitCode, 0, csv.stderr)
         let rows = try CSV.parse(csv.stdout)
         XCTAssertEqual(rows[0], ["scenario", "cutoff", "method", "n", "wis", "dispersion", "overprediction", "underprediction",
-                                 "ae_median", "coverage_50", "coverage_90", "relative_wis"])
+                                 "ae_median", "coverage_50", "coverage_80", "coverage_90", "relative_wis"])
         XCTAssertEqual(rows.dropFirst().map { "\($0[0]) \($0[1]) \($0[2])" },
                        ["small-series 2019-12-31 uptake", "small-series 2019-12-31 naive",
                         "small-series 2021-12-31 uptake", "small-series 2021-12-31 naive",

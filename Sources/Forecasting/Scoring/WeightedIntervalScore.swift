@@ -49,12 +49,15 @@ public struct QuantileForecastScore: Sendable, Equatable {
     public var absoluteErrorOfMedian: Double
     /// y in [q0.25, q0.75] (closed, as scoringutils' `interval_coverage`).
     public var coverage50: Bool
+    /// y in [q0.10, q0.90]; false when the forecast has no 0.10 and 0.90 quantiles.
+    public var coverage80: Bool
     /// y in [q0.05, q0.95].
     public var coverage90: Bool
 
-    public init(wis: WeightedIntervalScore, absoluteErrorOfMedian: Double, coverage50: Bool, coverage90: Bool) {
+    public init(wis: WeightedIntervalScore, absoluteErrorOfMedian: Double, coverage50: Bool, coverage80: Bool = false,
+                coverage90: Bool) {
         self.wis = wis; self.absoluteErrorOfMedian = absoluteErrorOfMedian
-        self.coverage50 = coverage50; self.coverage90 = coverage90
+        self.coverage50 = coverage50; self.coverage80 = coverage80; self.coverage90 = coverage90
     }
 }
 
@@ -105,12 +108,13 @@ public enum ForecastScoring {
         return abs(y - (try value(at: 0.5, levels: levels, values: values)))
     }
 
-    /// WIS, absolute error of the median, 50 % and 90 % coverage.
+    /// WIS, absolute error of the median, 50 %, 80 % (when the levels have it) and 90 % coverage.
     public static func score(levels: [Double], values: [Double], observation y: Double) throws -> QuantileForecastScore {
         QuantileForecastScore(
             wis: try weightedIntervalScore(levels: levels, values: values, observation: y),
             absoluteErrorOfMedian: try absoluteErrorOfMedian(levels: levels, values: values, observation: y),
             coverage50: try intervalCoverage(levels: levels, values: values, observation: y, range: 0.5),
+            coverage80: (try? intervalCoverage(levels: levels, values: values, observation: y, range: 0.8)) ?? false,
             coverage90: try intervalCoverage(levels: levels, values: values, observation: y, range: 0.9))
     }
 

@@ -4,7 +4,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 UPTAKE := .build/release/uptake
 
-.PHONY: run test deps build bench clean
+.PHONY: run test deps build bench calibrate clean
 
 ## deps: install the Debian packages the numerical core links against, if missing.
 deps:
@@ -29,6 +29,15 @@ test: deps
 bench: deps
 	swift build -c release --product UptakeBenchmark
 	Benchmarks/run-fit-benchmark.sh
+
+## calibrate: rebuild the local trend's error table from the real panels (docs/forecasting.md).
+PANELS := ../shared/reference/panels
+calibrate: build
+	$(UPTAKE) backtest --series-pattern '^[A-Z]{3}$$' \
+	  --panel count=$(PANELS)/mobile_subscriptions_per_100_by_country_1980_2020.csv \
+	  --panel share=$(PANELS)/electricity_access_pct_by_country_1990_2016.csv \
+	  --panel count=$(PANELS)/fixed_broadband_per_100_by_country_1998_2020.csv \
+	  --write-calibration Sources/Forecasting/ErrorQuantileTable+BuiltIn.swift
 
 clean:
 	rm -rf .build

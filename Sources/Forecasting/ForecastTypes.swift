@@ -212,6 +212,9 @@ public struct ForecastRequest: Sendable {
     /// How many paths per variant to keep whole in ``VariantForecast/samples`` (the first
     /// ones, by path index); 0 by default.
     public var sampleCount = 0
+    /// The real-panel errors the local trend's band is drawn from (``ErrorQuantileTable``);
+    /// nil: a Gaussian random walk with the drift's own uncertainty.
+    public var errorTable: ErrorQuantileTable? = .builtIn
     /// For shares: 100 or 1; paths stay in [0, bound].
     public var shareBound: Double? { series.shareBound }
 

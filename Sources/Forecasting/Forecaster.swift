@@ -47,36 +47,58 @@ public enum Forecaster {
         if let nu = calibration.parameterDegreesOfFreedom, !(nu.isFinite && nu > 0) {
             throw ForecastError.invalidRequest("the degrees of freedom of the parameter draws must be finite and > 0 (got \(nu))")
         }
-        var series = request.series
+        let series = Self.withDefaultCeiling(request.series)
         var assumptions: [String] = []
-        if let range = DefaultPriors.ceilingRange(for: series) {
-            series.ceiling = range
-            if case let .range(lo, hi) = range {
-                assumptions.append("no ceiling given: the ceiling is drawn from a uniform prior over [\(Self.format(lo)), "
-                    + "\(Self.format(hi))], the highest observation to the bound (assumed)")
-            }
+        if series.ceiling != request.series.ceiling, case let .range(lo, hi) = series.ceiling {
+            assumptions.append("no ceiling given: the ceiling is drawn from a uniform prior over [\(Self.format(lo)), "
+                + "\(Self.format(hi))], the highest observation to the bound (assumed)")
         }
-        let (fits, weights, failures) = AdoptionFitter().fitAll(request.families, to: series)
+        var (fits, weights, failures) = AdoptionFitter().fitAll(request.families, to: series)
         guard !fits.isEmpty else { throw ForecastError.noFamilyFitted(failures) }
+        if fits.count > 1, fits.contains(where: { $0.family == .localTrend }),
+           let skill = ModelSkill.weights(fits.map(\.family), series: series, prepare: Self.withDefaultCeiling) {
+            weights = skill
+            assumptions.append("weights by out-of-sample skill on the series' own past (inverse mean squared error of the "
+                + "point forecasts, \(ModelSkill.origins) rolling origins, up to \(ModelSkill.horizon) observations ahead)")
+        }
         BLAS.setThreadCount(1)
 
         let grid = request.grid
         let clock = SimulationClock(grid: grid)
         let referenceTime = clock.referenceTime
-        let scale = Self.simulationScale(series)
+        let scale = NaturalScale.of(series)
 
         var models: [FamilyModel] = []
         var parameterDraws: [FamilyParameterDraws] = []
         for fit in fits {
-            let sampler = try ParameterSampler(fit: fit, series: series, parameterScale: calibration.parameterScale,
+            var residual = ResidualProcess(fit: fit, series: series, scale: scale, noiseScale: calibration.noiseScale)
+            var calibrated: CalibratedErrors?
+            var parameterScale = calibration.parameterScale
+            if fit.family == .localTrend {
+                // The walk, widened or narrowed by the series' own past errors against the
+                // panels'; with a table, its marginals replace the normal ones and include the
+                // drift's error, so the drift is not drawn as well.
+                let kind = ErrorQuantileTable.Kind.of(scale)
+                var sd = fit.sigma * calibration.noiseScale
+                if let table = request.errorTable, table.rows(kind) != nil {
+                    let factor = ModelSkill.ownErrorFactor(series, table: table, kind: kind)
+                    sd *= factor
+                    calibrated = CalibratedErrors(table: table, kind: kind, sd: sd)
+                    parameterScale = 0
+                    assumptions.append(String(format: "local trend: its band is drawn from forecast errors of real panels "
+                        + "(%@, %@ scale), scaled by %.3g from the series' own past errors", table.provenance.first ?? "calibration table",
+                        scale.name, factor))
+                }
+                residual = .randomWalk(sd: sd)
+            }
+            let sampler = try ParameterSampler(fit: fit, series: series, parameterScale: parameterScale,
                                                degreesOfFreedom: calibration.parameterDegreesOfFreedom)
-            let residual = ResidualProcess(fit: fit, series: series, scale: scale, noiseScale: calibration.noiseScale)
             assumptions += sampler.notes
             if fit.noiseSource == .assumed {
                 assumptions.append(String(format: "%@: too few observations to estimate the noise; σ = %.3g on the %@ scale assumed",
                                           fit.family.rawValue, fit.sigma, fit.errorModels.last?.description ?? "log"))
             }
-            models.append(FamilyModel(fit: fit, sampler: sampler, residual: residual, clock: clock))
+            models.append(FamilyModel(fit: fit, sampler: sampler, residual: residual, clock: clock, calibratedErrors: calibrated))
             parameterDraws.append(try FamilyParameterDraws(fit: fit, sampler: sampler, seed: request.seed,
                                                            count: min(request.paths, FamilyParameterDraws.maximumDraws)))
         }
@@ -100,7 +122,7 @@ public enum Forecaster {
             let simulator = PathSimulator(
                 models: models, cumulativeWeights: cumulative, seed: request.seed, clock: clock,
                 lastObserved: series.observations.last?.value, isFlow: series.kind == .flow, scale: scale,
-                units: Self.units(series), scenarioCeiling: series.kind == .flow ? .infinity : Self.scenarioCeiling(series.ceiling),
+                observationFloor: NaturalScale.observationFloor(series), scenarioCeiling: series.kind == .flow ? .infinity : Self.scenarioCeiling(series.ceiling),
                 levers: plan,
                 targets: request.targets.map {
                     SimulationTarget(value: $0.value, deadline: clock.position(of: $0.deadline.decimalYear),
@@ -245,19 +267,12 @@ public enum Forecaster {
                              cdfValues: cdfValues, cdf: summaries.map(\.cdf))
     }
 
-    /// The scale the noise lives on: logit of [0, bound] for shares and "k of N" counts, log
-    /// for unbounded counts and for flows.
-    static func simulationScale(_ series: AdoptionSeries) -> SimulationScale {
-        if series.kind == .level, let bound = series.bound { return .logit(bound: bound) }
-        return .log
-    }
-
-    /// The denominator units of a share (for an observation at 0 or at the bound): the last
-    /// observation's N, N of a "k of N" count, else the error model's default of 1,000.
-    static func units(_ series: AdoptionSeries) -> Double {
-        if case let .logit(_, denominator)? = series.errorModels.last, let denominator { return denominator }
-        if series.shareBound == nil, let bound = series.bound { return bound }
-        return ErrorModel.defaultShareDenominator
+    /// The series as it is fitted: with the default ceiling prior of a bounded level
+    /// without a given ceiling (``DefaultPriors/ceilingRange(for:)``).
+    static func withDefaultCeiling(_ series: AdoptionSeries) -> AdoptionSeries {
+        var series = series
+        if let range = DefaultPriors.ceilingRange(for: series) { series.ceiling = range }
+        return series
     }
 
     static func format(_ v: Double) -> String { String(format: "%.6g", v) }

@@ -10,11 +10,16 @@ struct FamilyModel: Sendable {
     let hasCeiling: Bool
     let sampler: ParameterSampler
     let residual: ResidualProcess
-    /// Per clock step m: the OU decay a_m = e^(−κΔt_m) and innovation sd σ√(1 − a_m²).
+    /// Per clock step m: the OU decay a_m = e^(−κΔt_m) and innovation sd σ√(1 − a_m²)
+    /// (a random walk: 1 and σ√Δt_m).
     let decays: [Double]
     let innovationSDs: [Double]
+    /// The local trend's errors from real panels (``ErrorQuantileTable``), if calibrated.
+    let calibratedErrors: CalibratedErrors?
 
-    init(fit: AdoptionFit, sampler: ParameterSampler, residual: ResidualProcess, clock: SimulationClock) {
+    init(fit: AdoptionFit, sampler: ParameterSampler, residual: ResidualProcess, clock: SimulationClock,
+         calibratedErrors: CalibratedErrors? = nil) {
+        self.calibratedErrors = calibratedErrors
         family = fit.family
         curve = fit.curve
         estimates = fit.estimates
@@ -24,13 +29,28 @@ struct FamilyModel: Sendable {
         var previous = clock.referenceTime
         var decays: [Double] = [], sds: [Double] = []
         for t in clock.times {
-            let a = residual.decay(over: t - previous)
-            decays.append(a)
-            sds.append(residual.sigma * (1 - a * a).squareRoot())
+            decays.append(residual.isRandomWalk ? 1 : residual.decay(over: t - previous))
+            sds.append(residual.innovationSD(over: t - previous))
             previous = t
         }
         self.decays = decays
         innovationSDs = sds
+    }
+}
+
+/// The local trend's deviation with the marginals of an ``ErrorQuantileTable``: the walk
+/// e(h) (sd `sd`·√h, h years after the last observation) is mapped to
+/// sd·√h·Q_h(Φ(e/(sd·√h))), a Gaussian copula with the table's marginals.
+struct CalibratedErrors: Sendable {
+    let table: ErrorQuantileTable
+    let kind: ErrorQuantileTable.Kind
+    let sd: Double
+
+    @inline(__always)
+    func map(_ e: Double, horizon h: Double) -> Double {
+        guard h > 0, sd > 0 else { return e }
+        let scale = sd * h.squareRoot()
+        return scale * (table.quantile(kind, horizon: h, level: StandardNormal.cdf(e / scale)) ?? e / scale)
     }
 }
 
@@ -146,7 +166,7 @@ struct BatchWorkspace {
 ///    levers, the level shift, under the scenario's ceiling, and — the series being
 ///    cumulative — never falling (a running maximum of the *latent* curve, not of the
 ///    noisy measurement);
-/// 5. the measurement y(t) = h⁻¹(h(L(t)) + e(t)), h the ``SimulationScale`` (logit of
+/// 5. the measurement y(t) = h⁻¹(h(L(t)) + e(t)), h the ``NaturalScale`` (logit of
 ///    [0, bound] for shares and "k of N" counts, log otherwise) and e the Ornstein–Uhlenbeck
 ///    ``ResidualProcess``, started so that y(reference) is the last observation. No value
 ///    is clipped to the ceiling, the bound or the last observation: the scale keeps y in
@@ -170,9 +190,9 @@ struct PathSimulator: Sendable {
     /// The last observed value (a flow: the last period's flow), if any.
     let lastObserved: Double?
     let isFlow: Bool
-    let scale: SimulationScale
-    /// Units of the denominator for an observed share at 0 or at its bound (``SimulationScale``).
-    let units: Double
+    let scale: NaturalScale
+    /// How far inside the range an observation at an end of it is read (``NaturalScale``).
+    let observationFloor: Double
     /// The scenario's own cap on the latent level: a fixed ceiling, or the top of a ceiling
     /// range (∞ otherwise). It binds every family, trends included: 542 traders are 542
     /// traders whatever curve is drawn. A ceiling multiplier lever scales it after `from`.
@@ -297,12 +317,12 @@ struct PathSimulator: Sendable {
         if isFlow {
             if let last = flows.last {
                 let modelled = curve.level(at: last.end) - curve.level(at: last.start)
-                e = scale.transformObserved(last.flow, units: units) - scale.transformObserved(modelled, units: units)
+                e = scale.transformObserved(last.flow, floor: observationFloor) - scale.transformObserved(modelled, floor: observationFloor)
             } else {
                 e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
             }
         } else if let lastObserved {
-            e = scale.transformObserved(lastObserved, units: units) - scale.transformObserved(latentLevel, units: units)
+            e = scale.transformObserved(lastObserved, floor: observationFloor) - scale.transformObserved(latentLevel, floor: observationFloor)
         } else {
             e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
         }
@@ -330,7 +350,8 @@ struct PathSimulator: Sendable {
                 total += flow
                 workspace.series[m + 1] = total
             } else {
-                var y = scale.inverse(scale.transform(running) + e)
+                let deviation = model.calibratedErrors?.map(e, horizon: t - t0) ?? e
+                var y = scale.inverse(scale.transform(running) + deviation)
                 if !y.isFinite { finite = false; y = workspace.series[m] }
                 workspace.series[m + 1] = y
             }
@@ -389,8 +410,9 @@ struct PathSimulator: Sendable {
         let curve = model.curve.evaluator(theta)
         var level = latent(curve, at: position.time, draw, stretch: ceilingStretch(model, curve, theta, draw))
         level = max(level.isFinite ? level : 0, workspace.latent[m])
-        let e = model.residual.bridge(workspace.noise[m], workspace.noise[m + 1], before: position.before,
+        var e = model.residual.bridge(workspace.noise[m], workspace.noise[m + 1], before: position.before,
                                       after: position.after, innovation: stream.normal(RandomDrawLayout.deadlineBridge + j))
+        if let calibrated = model.calibratedErrors { e = calibrated.map(e, horizon: position.time - referenceTime) }
         let y = scale.inverse(scale.transform(level) + e)
         return y.isFinite ? y : workspace.series[m]
     }

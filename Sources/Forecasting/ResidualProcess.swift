@@ -2,7 +2,7 @@ import Foundation
 import Fitting
 
 /// Deviations of future observations from the path's latent curve: an Ornstein–Uhlenbeck
-/// process (a continuous-time AR(1)) on the metric's natural scale (``SimulationScale``),
+/// process (a continuous-time AR(1)) on the metric's natural scale (``NaturalScale``),
 /// DESIGN.md "Monte Carlo".
 ///
 ///   de = −κ·e dt + σ·√(2κ) dW,   y(t) = h⁻¹(h(L(t)) + e(t)),
@@ -44,8 +44,16 @@ struct ResidualProcess: Sendable, Equatable {
     let sigma: Double
     let meanReversionEstimated: Bool
 
+    /// A random walk (the local trend, ``LocalTrend``): no mean reversion, e(t + Δt) =
+    /// e(t) + σ√Δt·ε, σ per √year; κ = 0 marks it.
+    static func randomWalk(sd: Double) -> ResidualProcess {
+        ResidualProcess(meanReversion: 0, sigma: sd)
+    }
+
+    var isRandomWalk: Bool { meanReversion == 0 }
+
     init(meanReversion: Double, sigma: Double, meanReversionEstimated: Bool = false) {
-        precondition(meanReversion > 0 && sigma >= 0)
+        precondition(meanReversion >= 0 && sigma >= 0)
         self.meanReversion = meanReversion
         self.sigma = sigma
         self.meanReversionEstimated = meanReversionEstimated
@@ -53,7 +61,7 @@ struct ResidualProcess: Sendable, Equatable {
 
     /// The process of one fit: σ converted to the natural scale at the last observation,
     /// times `noiseScale`; κ as in the type's documentation.
-    init(fit: AdoptionFit, series: AdoptionSeries, scale: SimulationScale, noiseScale: Double) {
+    init(fit: AdoptionFit, series: AdoptionSeries, scale: NaturalScale, noiseScale: Double) {
         let n = series.observations.count
         let residuals = Array(fit.residuals.prefix(n))
         var kappa = Self.defaultMeanReversion
@@ -80,7 +88,7 @@ struct ResidualProcess: Sendable, Equatable {
 
     /// Log and logit error models are the natural scale up to the ½-unit continuity
     /// correction: no conversion.
-    private static func sameScale(_ model: ErrorModel, _ scale: SimulationScale) -> Bool {
+    private static func sameScale(_ model: ErrorModel, _ scale: NaturalScale) -> Bool {
         switch (model, scale) {
         case (.log, .log), (.logit, .logit): return true
         default: return false
@@ -105,9 +113,17 @@ struct ResidualProcess: Sendable, Equatable {
         meanReversion.isFinite ? exp(-meanReversion * dt) : 0
     }
 
+    /// The sd of the innovation over Δt: σ√(1 − a²), or σ√Δt for the random walk.
+    func innovationSD(over dt: Double) -> Double {
+        if isRandomWalk { return sigma * dt.squareRoot() }
+        let a = decay(over: dt)
+        return sigma * (1 - a * a).squareRoot()
+    }
+
     /// The exact transition over Δt: a·e + σ√(1 − a²)·ε.
     @inline(__always)
     func next(_ e: Double, over dt: Double, innovation: Double) -> Double {
+        if isRandomWalk { return e + sigma * dt.squareRoot() * innovation }
         let a = decay(over: dt)
         return a * e + sigma * (1 - a * a).squareRoot() * innovation
     }
@@ -117,6 +133,10 @@ struct ResidualProcess: Sendable, Equatable {
     func bridge(_ e1: Double, _ e2: Double, before d1: Double, after d2: Double, innovation: Double) -> Double {
         if d1 <= 0 { return e1 }
         if d2 <= 0 { return e2 }
+        if isRandomWalk {   // the Brownian bridge
+            let w = d1 / (d1 + d2)
+            return e1 + w * (e2 - e1) + sigma * (d1 * d2 / (d1 + d2)).squareRoot() * innovation
+        }
         let a = decay(over: d1), b = decay(over: d2)
         let va = 1 - a * a, vb = 1 - b * b
         let precision = 1 / va + b * b / vb
@@ -125,58 +145,3 @@ struct ResidualProcess: Sendable, Equatable {
     }
 }
 
-/// The scale the Monte Carlo adds its noise on (DESIGN.md, "Monte Carlo": physics by
-/// transformation, not clipping): the logit of [0, bound] for shares and "k of N" counts,
-/// the log for unbounded counts and flows. A value on the scale maps back into the metric's
-/// range, so a path never needs clipping: y = B·σ(z) ∈ (0, B), y = e^z > 0.
-enum SimulationScale: Sendable, Equatable {
-    case logit(bound: Double)
-    case log
-
-    /// h(y); ±∞ at the ends of the range (a latent level of exactly 0 or B stays there).
-    @inline(__always)
-    func transform(_ y: Double) -> Double {
-        switch self {
-        case let .logit(bound): return Foundation.log(y / (bound - y))
-        case .log: return Foundation.log(y)
-        }
-    }
-
-    /// h⁻¹(z).
-    @inline(__always)
-    func inverse(_ z: Double) -> Double {
-        switch self {
-        case let .logit(bound): return bound / (1 + exp(-z))
-        case .log: return exp(z)
-        }
-    }
-
-    /// h′(y).
-    func derivative(_ y: Double) -> Double {
-        switch self {
-        case let .logit(bound): return bound / (y * (bound - y))
-        case .log: return 1 / y
-        }
-    }
-
-    /// h(y) for an observed value, kept finite: a share of 0 or of its bound is read half a
-    /// unit inside ("0 of N" as ½ of N: the empirical logit's correction), a count of 0 as ½.
-    func transformObserved(_ y: Double, units: Double) -> Double {
-        switch self {
-        case let .logit(bound):
-            let c = bound / units / 2
-            return transform(min(max(y, c), bound - c))
-        case .log:
-            return transform(max(y, 0.5))
-        }
-    }
-
-    /// The clamp of a latent level into the range (a linear trend below 0, a lever above B).
-    @inline(__always)
-    func clamp(_ y: Double) -> Double {
-        switch self {
-        case let .logit(bound): return min(max(y, 0), bound)
-        case .log: return max(y, 0)
-        }
-    }
-}

@@ -7,8 +7,8 @@
 /// Q is non-decreasing in p in floating point too: each value is clamped to its bracket
 /// [x_⌊h⌋, x_⌊h⌋₊₁], and within a bracket x + f·d is monotone in f. An infinite neighbour
 /// (a path that never reaches a target, recorded as +∞) gives +∞ unless f = 0.
-enum SampleQuantiles {
-    static func quantile(sorted x: [Double], _ p: Double) -> Double {
+public enum SampleQuantiles {
+    public static func quantile(sorted x: [Double], _ p: Double) -> Double {
         precondition(!x.isEmpty, "quantile of an empty sample")
         return quantile(count: x.count, p) { x[$0] }
     }

@@ -44,3 +44,11 @@ enum StandardNormal {
         return q < 0 ? -value : value
     }
 }
+
+extension StandardNormal {
+    /// Φ(x) = ½·erfc(−x/√2) (C's erfc, accurate in both tails).
+    @inline(__always)
+    static func cdf(_ x: Double) -> Double {
+        0.5 * erfc(-x / 2.0.squareRoot())
+    }
+}

@@ -61,7 +61,7 @@ struct VariantLeverPlan: Sendable {
     static func hasCeiling(_ family: CurveFamily) -> Bool {
         switch family {
         case .logistic, .gompertz, .richards, .bass: return true
-        case .linear, .exponential: return false
+        case .linear, .exponential, .localTrend: return false
         }
     }
 

@@ -18,6 +18,10 @@ public struct Scenario: Sendable {
     public var targets: [ScenarioTarget]
     /// `auto` expands to every family that can be fitted to this metric.
     public var models: [CurveFamily]
+    /// `models: auto` (or no `models`): the families are chosen again from the observations
+    /// each forecast is fitted to (a backtest's 3 points before a cutoff do not get Richards
+    /// because the full series has 28).
+    public var modelsAreAuto = false
     public var priors: ScenarioPriors
     public var forecast: ForecastSettings
     public var verdict: VerdictThresholds

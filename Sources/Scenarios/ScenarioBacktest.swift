@@ -17,6 +17,8 @@ public struct ScenarioBacktest: Sendable {
     /// The observations up to the cutoff (inclusive), and after it.
     public var training: [ScenarioObservation]
     public var heldOut: [ScenarioObservation]
+    /// The local trend's error table (``ErrorQuantileTable``); the built-in one by default.
+    public var errorTable: ErrorQuantileTable? = .builtIn
 
     public init(_ scenario: Scenario, cutoff: CalendarDate) {
         self.scenario = scenario
@@ -53,7 +55,8 @@ public struct ScenarioBacktest: Sendable {
         truncated.targets = []
         truncated.variants = []
         truncated.forecast.horizon = heldOut.last!.date
-        let request = try truncated.forecastRequest()
+        var request = try truncated.forecastRequest()
+        request.errorTable = errorTable
         let result = try Forecaster.run(request, jobs: jobs)
         guard let forecast = result.forecasts.first else { throw ForecastError.invalidRequest("no forecast") }
         let levels = forecast.levels
@@ -74,10 +77,28 @@ public struct ScenarioBacktest: Sendable {
             let (horizon, quantiles) = Self.quantiles(forecast, at: observation.date)
             try record(.uptake, observation, horizon: horizon, quantiles: quantiles)
         }
-        let naive = try NaiveTrendForecast.quantiles(history: training.map(\.value), horizons: Array(1...heldOut.count),
+        // The naive trend counts in the training data's own periods (its median spacing): a
+        // held-out date s periods after the last fitted one is scored against the naive
+        // quantiles interpolated between whole periods (0 periods: the last value itself).
+        let times = training.map(\.date.decimalYear)
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }.sorted()
+        let spacing = gaps.isEmpty ? 1 : max(gaps[gaps.count / 2], 1e-9)
+        let steps = heldOut.map { ($0.date.decimalYear - times[times.count - 1]) / spacing }
+        let maximumStep = max(1, Int((steps.max() ?? 1) - 1e-9) + 1)
+        let naive = try NaiveTrendForecast.quantiles(history: training.map(\.value), horizons: Array(1...maximumStep),
                                                      levels: levels, lower: 0, upper: scenario.metric.kind.bound)
-        for (step, observation) in heldOut.enumerated() {
-            try record(.naive, observation, horizon: step + 1, quantiles: naive[step])
+        let lastValue = [Double](repeating: training[training.count - 1].value, count: levels.count)
+        for (observation, step) in zip(heldOut, steps) {
+            let whole = Int(step.rounded())
+            let quantiles: [Double]
+            if abs(step - Double(whole)) < 1e-6, whole >= 1 {
+                quantiles = naive[whole - 1]
+            } else {
+                let lower = Int(step.rounded(.down)), w = step - Double(lower)
+                let a = lower == 0 ? lastValue : naive[lower - 1], b = naive[lower]
+                quantiles = zip(a, b).map { $0 + w * ($1 - $0) }
+            }
+            try record(.naive, observation, horizon: max(whole, 1), quantiles: quantiles)
         }
         return BacktestOrigin(scenario: scenario.id, cutoff: cutoff, training: training.count, scored: scored)
     }

@@ -138,7 +138,7 @@ enum ScenarioDataFile {
 
     /// Cells of one line with the 1-based column where each starts; spaces around a cell are
     /// dropped, `"…"` quoting with `""` for a quote.
-    private static func split(_ line: Substring, file: String, line number: Int) throws -> [(text: String, column: Int)] {
+    static func split(_ line: Substring, file: String, line number: Int) throws -> [(text: String, column: Int)] {
         var cells: [(String, Int)] = []
         let chars = Array(line)
         var i = 0

@@ -12,6 +12,8 @@ public extension Scenario {
     ///   ceiling, growth-rate, inflection and noise priors).
     /// - The grid's reference date is the last observation, else the launch, else `reference`.
     /// - Variants: the baseline first, then the scenario's own.
+    /// - `models: auto` is resolved here, from the observations this request fits (a
+    ///   backtest's truncated series), not when the file was read.
     ///
     /// Throws a ``ScenarioError`` (at the file, without a line) when the series cannot be
     /// built or there is no reference date.
@@ -31,8 +33,11 @@ public extension Scenario {
             throw ScenarioError(file: path, message: "no reference date: the scenario has neither observations nor a launch date")
         }
         let grid = ForecastGrid(referenceDate: referenceDate, horizon: forecast.horizon, step: forecast.step)
+        let families = modelsAreAuto
+            ? ScenarioLoader.autoModels(launch: launch, observed: metric.observed, observationCount: observations.count)
+            : models
         return ForecastRequest(
-            series: series, families: models, grid: grid, variants: [.baseline] + variants,
+            series: series, families: families, grid: grid, variants: [.baseline] + variants,
             targets: targets.map { ForecastTarget(label: $0.label, value: $0.value, deadline: $0.by, assumed: $0.assumed, cumulative: $0.cumulative) },
             thresholds: verdict, paths: forecast.paths, seed: forecast.seed)
     }

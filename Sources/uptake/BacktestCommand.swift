@@ -40,17 +40,34 @@ struct BacktestCommand: ParsableCommand {
 
             Exit codes: 0 ok; 2 bad input (a bad file, nothing to score); 3 a forecast failed.
 
+            Panels (--panel [share=|count=]FILE.csv, repeatable): many series of one indicator \
+            in a long CSV (columns by --series, --period, --value; the defaults read \
+            ../shared/reference/panels as they are). Each series with at least --min-points \
+            observations up to a cutoff year is backtested as a scenario built from --template \
+            (or from --kind/--unit, models auto, yearly steps); scores are averaged per panel × \
+            cutoff × horizon (years after the cutoff), with the bias of the median; --cells FILE \
+            writes every scored observation. --snapshots K keeps only K observations three \
+            years apart before each cutoff. --write-calibration FILE (.csv or .swift) writes the \
+            local trend's error table from every origin of the panels (make calibrate); \
+            --calibration FILE.csv scores with such a table instead of the built-in one (to \
+            score a panel with a table built from the others).
+
             Examples:
               uptake backtest Scenarios/vietnam-internet-users.yaml --cutoff 2010,2014
               uptake backtest Scenarios/ --holdout 3 --paths 2000 --format csv
               uptake backtest a.yaml b.yaml --cutoff a=2015,2018 --cutoff b=2019-06-30
+              uptake backtest --panel share=electricity.csv --series-pattern '^[A-Z]{3}$' --cutoff 2008,2012
+              uptake backtest --panel count=mobile.csv --panel share=electricity.csv --series-pattern '^[A-Z]{3}$' \\
+                  --write-calibration table.csv
             """
     )
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
 
-    @Argument(help: "Scenario files or folders of them.")
-    var inputs: [String]
+    @Argument(help: "Scenario files or folders of them (not with --panel).")
+    var inputs: [String] = []
+
+    @OptionGroup(title: "Panels") var panelOptions: PanelOptions
 
     @Option(help: ArgumentHelp("Cutoff dates, comma-separated (YYYY-MM-DD or YYYY); ID=DATE,… for one scenario.",
                                valueName: "date"))
@@ -66,6 +83,13 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         try simulation.check()
+        if !panelOptions.panel.isEmpty {
+            guard inputs.isEmpty else { throw ValidationError("give scenario files or --panel, not both.") }
+            guard holdout == nil else { throw ValidationError("--holdout is for scenarios; panels take --cutoff YEAR,… or --origins N.") }
+            try panelOptions.check(cutoffGiven: !cutoff.isEmpty)
+            return
+        }
+        guard !inputs.isEmpty else { throw ValidationError("give scenario files (or a folder), or --panel FILE.csv.") }
         if cutoff.isEmpty == (holdout == nil) {
             throw ValidationError("give either --cutoff DATE[,DATE…] or --holdout N.")
         }
@@ -119,6 +143,10 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !panelOptions.panel.isEmpty {
+            try PanelBacktestRun(options: panelOptions, cutoff: cutoff, format: format, simulation: simulation).run()
+            return
+        }
         let plan = try cutoffPlan()
         var origins: [BacktestOrigin] = []
         var loadedIDs: Set<String> = []

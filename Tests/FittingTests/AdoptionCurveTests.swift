@@ -61,6 +61,11 @@ final class AdoptionCurveTests: XCTestCase {
                                 scales: [1250, r]))
             points.append(Point(curve: AdoptionCurve(.linear, referenceTime: 2020), θ: [1250, -37.5], t: 2020 + z,
                                 scales: [1250, 37.5]))
+            // The local trend's drift line on the logit of [0, 100] and on the log scale.
+            points.append(Point(curve: AdoptionCurve(.localTrend, referenceTime: 2020, scale: .logit(bound: 100)),
+                                θ: [0.4, 0.3], t: 2020 + z / 3, scales: [1, 0.3]))
+            points.append(Point(curve: AdoptionCurve(.localTrend, referenceTime: 2020, scale: .log),
+                                θ: [3, 0.1], t: 2020 + z / 3, scales: [1, 0.1]))
         }
         // Bass: z = (p + q)·τ, from tiny (the series branch of aτ − (1 − e^(−aτ))) to 30.
         let launch = 1963.0

@@ -85,3 +85,35 @@ final class BundledScenarioModelTests: XCTestCase {
         }
     }
 }
+
+/// `models: auto` is resolved per fit, and panels are cut into cells as documented.
+final class PerFitModelsAndPanelCellTests: XCTestCase {
+    func testAutoModelsAreChosenFromTheObservationsFitted() throws {
+        let scenario = try BundledScenarioModelTests.bundled().first { $0.id == "vietnam-internet-users" }!
+        XCTAssertTrue(scenario.modelsAreAuto)
+        XCTAssertTrue(try scenario.forecastRequest().families.contains(.richards))
+        var truncated = scenario
+        truncated.observations = Array(scenario.observations.prefix(3))
+        let families = try truncated.forecastRequest().families
+        XCTAssertFalse(families.contains(.richards), "3 points do not get Richards: \(families)")
+        XCTAssertTrue(families.contains(.logistic))
+    }
+
+    func testSnapshotsKeepKObservationsThreeYearsApart() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Data/panel/electricity-12.csv").path
+        let panel = try Panel.read(path: root, seriesPattern: "^[A-Z]{3}$")
+        XCTAssertEqual(panel.series.count, 12)
+        let template = try BundledScenarioModelTests.bundled().first { $0.id == "vietnam-internet-users" }!
+        let backtest = PanelBacktest(panel: panel, template: template, cutoffs: [2008, 2012], minimumPoints: 8, snapshots: 3)
+        let cells = backtest.cells()
+        XCTAssertFalse(cells.isEmpty)
+        for cell in cells {
+            XCTAssertEqual(cell.training.map(\.date.year), [cell.cutoff - 6, cell.cutoff - 3, cell.cutoff])
+            XCTAssertTrue(cell.heldOut.allSatisfy { $0.date.year > cell.cutoff })
+        }
+        let full = PanelBacktest(panel: panel, template: template, cutoffs: [2008], minimumPoints: 8).cells()
+        XCTAssertTrue(full.allSatisfy { $0.training.count >= 8 && $0.training.last!.date.year <= 2008 })
+        XCTAssertEqual(backtest.scenario(cells[0]).id, cells[0].series.lowercased())
+    }
+}

@@ -271,7 +271,7 @@ final class ScenarioValidationTests: XCTestCase {
         let yaml = minimalScenario + "models: [logistic, gompertz, logistc]\n"
         assertError(yaml, "unknown model family 'logistc'; did you mean 'logistic'?", at: "logistc")
         let far = minimalScenario + "models: [arima]\n"
-        assertError(far, "unknown model family 'arima'; valid: logistic, gompertz, richards, bass, linear, exponential", at: "arima")
+        assertError(far, "unknown model family 'arima'; valid: logistic, gompertz, richards, bass, linear, exponential, local_trend", at: "arima")
     }
 
     func testBassNeedsALaunch() {
@@ -281,7 +281,7 @@ final class ScenarioValidationTests: XCTestCase {
 
     func testModelsOtherWord() {
         let yaml = minimalScenario + "models: best\n"
-        assertError(yaml, "models must be auto or a list of families from logistic, gompertz, richards, bass, linear, exponential, got 'best'", at: "best")
+        assertError(yaml, "models must be auto or a list of families from logistic, gompertz, richards, bass, linear, exponential, local_trend, got 'best'", at: "best")
     }
 
     func testCeilingShapes() {

@@ -109,6 +109,7 @@ public struct AdoptionFitter: Sendable {
     /// Fits one family. Throws ``AdoptionFitFailure`` when the family cannot be fitted
     /// (no start converges, or the inputs do not define it).
     public func fit(_ family: CurveFamily, to series: AdoptionSeries) throws -> AdoptionFit {
+        if family == .localTrend { return try LocalTrend.fit(series) }
         let (curve, observations, errorModels) = try setUp(family, series)
         let specifications = try parameterSpecifications(curve, series)
         let freeCount = specifications.filter { $0.fixedValue == nil }.count
@@ -294,6 +295,8 @@ public struct AdoptionFitter: Sendable {
                 return [[exp(line.meanY + line.slope * (reference - line.meanX)), line.slope]]
             }
             return [[max(values.last ?? 1, 1), growthGuess]]
+        case .localTrend:
+            return []   // not a least-squares fit (LocalTrend)
         }
     }
 

@@ -3,6 +3,9 @@ import Foundation
 /// The shapes an adoption curve can take (DESIGN.md, "Curve families").
 public enum CurveFamily: String, CaseIterable, Sendable {
     case logistic, gompertz, richards, bass, linear, exponential
+    /// A random walk with drift on the metric's natural scale (``LocalTrend``): its curve is
+    /// the drift line, its uncertainty the walk.
+    case localTrend = "local_trend"
 }
 
 /// One curve family with its fixed settings: the level y(t; θ) at time t (decimal years,
@@ -19,6 +22,7 @@ public enum CurveFamily: String, CaseIterable, Sendable {
 /// | bass | market m, innovation p, imitation q | m·F(t − launch), F(τ) = (1 − e^(−(p+q)τ))/(1 + (q/p)e^(−(p+q)τ)) for τ > 0, else 0 |
 /// | linear | intercept a (level at referenceTime), slope b per year | a + b(t − referenceTime) |
 /// | exponential | level a at referenceTime, growth_rate r | a·e^(r(t − referenceTime)) |
+/// | local_trend | level z₀ on the natural scale at referenceTime, drift d per year | h⁻¹(z₀ + d(t − referenceTime)), h = logit of [0, bound] or log |
 ///
 /// Richards is the form b1/(1 + exp(b2 − b3·x))^(1/b4) of the NIST StRD, with b1 = K, b3 = r,
 /// b2 = r·t0, b4 = ν; ν = 1 is the logistic and ν → 0⁺ tends to the Gompertz. The formula is
@@ -36,8 +40,10 @@ public struct AdoptionCurve: Sendable {
 
     /// The Bass launch date, or 0 for families that do not use it.
     let launchTime: Double
+    /// The natural scale of `local_trend` (logit of [0, bound], or log); unused by the others.
+    public let scale: NaturalScale
 
-    public init(_ family: CurveFamily, launch: Double? = nil, referenceTime: Double = 0) {
+    public init(_ family: CurveFamily, launch: Double? = nil, referenceTime: Double = 0, scale: NaturalScale = .log) {
         precondition(family != .bass || launch != nil, "the Bass curve needs a launch date")
         precondition(launch?.isFinite ?? true, "launch must be a finite decimal year")
         precondition(referenceTime.isFinite, "referenceTime must be a finite decimal year")
@@ -45,6 +51,7 @@ public struct AdoptionCurve: Sendable {
         self.launch = launch
         self.referenceTime = referenceTime
         self.launchTime = launch ?? 0
+        self.scale = scale
     }
 
     /// Parameter names, in the order of θ.
@@ -55,6 +62,7 @@ public struct AdoptionCurve: Sendable {
         case .bass: return ["market", "innovation", "imitation"]
         case .linear: return ["intercept", "slope"]
         case .exponential: return ["level", "growth_rate"]
+        case .localTrend: return ["level", "drift"]
         }
     }
 
@@ -63,7 +71,7 @@ public struct AdoptionCurve: Sendable {
         switch family {
         case .logistic, .gompertz, .bass: return 3
         case .richards: return 4
-        case .linear, .exponential: return 2
+        case .linear, .exponential, .localTrend: return 2
         }
     }
 
@@ -161,6 +169,14 @@ public struct AdoptionCurve: Sendable {
             let e = exp(r * dt)
             if wantGradient { g[0] = e; g[1] = a * e * dt }
             return a * e
+        case .localTrend:
+            let dt = t - referenceTime
+            let y = scale.inverse(θ[0] + θ[1] * dt)
+            if wantGradient {
+                let slope = scale.inverseDerivative(θ[0] + θ[1] * dt)
+                g[0] = slope; g[1] = slope * dt
+            }
+            return y
         }
     }
 

@@ -27,7 +27,7 @@ public struct LaunchAnchoredCurve: Sendable {
 
     public init(_ curve: AdoptionCurve, launch: Double?) {
         self.curve = curve
-        self.launch = curve.family == .bass ? nil : launch
+        self.launch = curve.family == .bass || curve.family == .localTrend ? nil : launch
     }
 
     public var family: CurveFamily { curve.family }
@@ -37,7 +37,7 @@ public struct LaunchAnchoredCurve: Sendable {
     var hasCeiling: Bool {
         switch curve.family {
         case .logistic, .gompertz, .richards: return true
-        case .bass, .linear, .exponential: return false
+        case .bass, .linear, .exponential, .localTrend: return false
         }
     }
 
@@ -86,7 +86,7 @@ public struct LaunchAnchoredCurve: Sendable {
         case .richards:
             let ca = -AdoptionCurve.log1pExp(-za) / theta[3], cb = -AdoptionCurve.log1pExp(-zb) / theta[3]
             return -k * exp(cb) * expm1(ca - cb)
-        case .bass, .linear, .exponential:
+        case .bass, .linear, .exponential, .localTrend:
             return shortfall(at: a, theta) - shortfall(at: b, theta)
         }
     }
@@ -101,7 +101,7 @@ public struct LaunchAnchoredCurve: Sendable {
             return -k * expm1(-exp(-z))
         case .richards:
             return -k * expm1(-AdoptionCurve.log1pExp(-z) / theta[3])
-        case .bass, .linear, .exponential:
+        case .bass, .linear, .exponential, .localTrend:
             return k - curve.level(at: t, theta)
         }
     }

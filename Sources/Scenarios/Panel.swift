@@ -1,0 +1,91 @@
+import Fitting
+import Foundation
+
+/// A long CSV of many series of one indicator (`uptake backtest --panel`), e.g. the World
+/// Bank / ITU panels of ../shared/reference/panels: `Entity,Code,Year,<value>`.
+///
+/// - `series`, `period`, `value` name the columns (the value: the last column by default);
+///   a period is a year (YYYY, read as YYYY-12-31) or an ISO date.
+/// - Rows with an empty series id or an empty value are skipped; with `seriesPattern`, so
+///   are series whose id does not match it (`^[A-Z]{3}$` keeps the panels' countries and
+///   drops regions and aggregates).
+/// - Values ≤ 0 are dropped: a log or a logit has no value there, and in adoption panels an
+///   early 0 means "not launched yet" (a launch is not the start of a curve's data).
+/// - Within a series, periods must not repeat; rows may come in any order.
+public struct Panel: Sendable {
+    public struct Series: Sendable {
+        public var id: String
+        /// (date, value), in time order.
+        public var points: [(date: CalendarDate, value: Double)]
+    }
+
+    /// The file's name without folder and extension.
+    public var name: String
+    public var valueColumn: String
+    public var series: [Series]
+
+    public static func read(path: String, seriesColumn: String = "Code", periodColumn: String = "Year",
+                            valueColumn: String? = nil, seriesPattern: String? = nil) throws -> Panel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError(file: path, message: "cannot read the panel file")
+        }
+        guard var text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(file: path, message: "the panel file is not UTF-8 text")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let pattern = try seriesPattern.map { pattern -> NSRegularExpression in
+            do { return try NSRegularExpression(pattern: pattern) } catch {
+                throw ScenarioError(file: path, message: "--series-pattern '\(pattern)' is not a regular expression")
+            }
+        }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+        guard let headerLine = lines.first else { throw ScenarioError(file: path, message: "the panel file is empty") }
+        let header = try ScenarioDataFile.split(headerLine, file: path, line: 1).map(\.text)
+        func column(_ name: String, _ option: String) throws -> Int {
+            guard let index = header.firstIndex(of: name) else {
+                throw ScenarioError(file: path, line: 1, column: 1, message: "no column '\(name)' (\(option)); the columns are "
+                    + header.map { "'\($0)'" }.joined(separator: ", "))
+            }
+            return index
+        }
+        let s = try column(seriesColumn, "--series"), p = try column(periodColumn, "--period")
+        let valueName = valueColumn ?? header.last ?? ""
+        let v = try column(valueName, "--value")
+        var byID: [String: [(CalendarDate, Double, Int)]] = [:]
+        var order: [String] = []
+        for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let cells = try ScenarioDataFile.split(line, file: path, line: index + 1)
+            guard cells.count == header.count else {
+                throw ScenarioError(file: path, line: index + 1, column: 1,
+                                    message: "\(cells.count) fields, the header has \(header.count)")
+            }
+            let id = cells[s].text
+            guard !id.isEmpty, !cells[v].text.isEmpty else { continue }
+            if let pattern, pattern.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)) == nil { continue }
+            let periodText = cells[p].text
+            guard let date = CalendarDate(iso: periodText)
+                    ?? (periodText.count == 4 ? Int(periodText).flatMap { CalendarDate(year: $0, month: 12, day: 31) } : nil) else {
+                throw ScenarioError(file: path, line: index + 1, column: cells[p].column,
+                                    message: "'\(periodText)' is not a year (YYYY) or a date (YYYY-MM-DD)")
+            }
+            guard let value = Double(cells[v].text), value.isFinite else {
+                throw ScenarioError(file: path, line: index + 1, column: cells[v].column,
+                                    message: "'\(cells[v].text.prefix(40))' is not a number")
+            }
+            guard value > 0 else { continue }
+            if byID[id] == nil { order.append(id) }
+            byID[id, default: []].append((date, value, index + 1))
+        }
+        var series: [Series] = []
+        for id in order {
+            let rows = byID[id]!.sorted { $0.0 < $1.0 }
+            for (a, b) in zip(rows, rows.dropFirst()) where a.0 == b.0 {
+                throw ScenarioError(file: path, line: b.2, column: 1, message: "series '\(id)' has \(a.0) twice (line \(a.2) and \(b.2))")
+            }
+            series.append(Series(id: id, points: rows.map { ($0.0, $0.1) }))
+        }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return Panel(name: name, valueColumn: valueName, series: series)
+    }
+}

@@ -50,8 +50,8 @@ public enum ScenarioTemplate {
                                          # compares one reporting period's flow instead
 
         models: auto                     # auto, or a list from [logistic, gompertz, richards, bass, linear,
-                                         # exponential]; auto: logistic and gompertz, richards from 6
-                                         # observations, linear and exponential from 3, bass with a
+                                         # exponential, local_trend]; auto: logistic and gompertz,
+                                         # richards from 6 observations, linear from 3, bass with a
                                          # launch and flow data
 
         priors:                          # optional: what is known before the data. DIST is one of

@@ -96,17 +96,17 @@ final class ScenarioLoaderTests: XCTestCase {
 
     func testAutoModelsAddBassForFlowsWithALaunch() throws {
         XCTAssertEqual(ScenarioLoader.autoModels(launch: CalendarDate(iso: "2020-01-01"), observed: .flow),
-                       [.logistic, .gompertz, .richards, .bass, .linear, .exponential])
+                       [.logistic, .gompertz, .richards, .bass, .linear])
         XCTAssertEqual(ScenarioLoader.autoModels(launch: nil, observed: .flow),
-                       [.logistic, .gompertz, .richards, .linear, .exponential])
+                       [.logistic, .gompertz, .richards, .linear])
         XCTAssertEqual(ScenarioLoader.autoModels(launch: CalendarDate(iso: "2020-01-01"), observed: .level),
-                       [.logistic, .gompertz, .richards, .linear, .exponential])
+                       [.logistic, .gompertz, .richards, .linear])
         // Sparse data: only the families the points can support.
         XCTAssertEqual(ScenarioLoader.autoModels(launch: nil, observed: .level, observationCount: 1), [.logistic, .gompertz])
         XCTAssertEqual(ScenarioLoader.autoModels(launch: nil, observed: .level, observationCount: 3),
-                       [.logistic, .gompertz, .linear, .exponential])
+                       [.logistic, .gompertz, .linear])
         XCTAssertEqual(ScenarioLoader.autoModels(launch: nil, observed: .level, observationCount: 6),
-                       [.logistic, .gompertz, .richards, .linear, .exponential])
+                       [.logistic, .gompertz, .richards, .linear])
         let yaml = minimalScenario.replacingOccurrences(of: "  kind: count", with: "  kind: count\n  observed: flow")
             + "launch: 2022-01-01\nmodels: [bass, logistic]\n"
         XCTAssertEqual(try ScenarioLoader.load(contents: yaml, path: "t.yaml").models, [.bass, .logistic])

@@ -28,11 +28,16 @@ enum TargetFeasibilityAnalysis {
     }
 
     /// The first observation at or above `value`, if any: (decimal year, date). A cumulative
-    /// target on a flow compares the running total of the observed flows.
-    static func firstObservationReaching(_ target: ForecastTarget, _ series: AdoptionSeries) -> (time: Double, date: CalendarDate)? {
+    /// target on a flow compares the running total of the observed flows; a `cumulative:
+    /// false` one is about the reporting period that ends at its deadline, so only an
+    /// observation in that period (after deadline − `flowPeriod`) can meet it.
+    static func firstObservationReaching(_ target: ForecastTarget, _ series: AdoptionSeries,
+                                         flowPeriod: Double) -> (time: Double, date: CalendarDate)? {
         var total = 0.0
+        let deadline = target.deadline.decimalYear
         for o in series.observations {
             total += o.value
+            if series.kind == .flow && !target.cumulative && o.time <= deadline - flowPeriod + 1e-9 { continue }
             let compared = series.kind == .flow && target.cumulative ? total : o.value
             if compared >= target.value { return (o.time, CalendarDate(decimalYear: o.time)) }
         }
@@ -75,7 +80,7 @@ enum TargetFeasibilityAnalysis {
                                SampleQuantiles.quantile(sorted: deadlineValues, 0.5),
                                SampleQuantiles.quantile(sorted: deadlineValues, 0.95))
         }
-        if let observed = firstObservationReaching(target, series) {
+        if let observed = firstObservationReaching(target, series, flowPeriod: flowPeriod) {
             let met = observed.time <= deadline
             return TargetFeasibility(target: target, variant: variant, pMeet: met ? 1 : 0, pMeetStandardError: 0,
                                      valueAtDeadline: valueAtDeadline,

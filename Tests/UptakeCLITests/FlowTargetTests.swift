@@ -44,9 +44,14 @@ final class FlowTargetTests: XCTestCase {
         let near = try XCTUnwrap(feasibility.first { $0["target_value"] == "280000.0" || Double($0["target_value"]!) == 280000 })
         XCTAssertGreaterThan(Double(near["p_meet"]!)!, 0.2)
         // `cumulative: false`: the year's flow, compared with 70k.
+        // 2025's 80,000 does not meet a target on 2026's flow: it is not "met" in the data.
         let yearly = try XCTUnwrap(feasibility.first { $0["target_label"]!.contains("sign-ups in 2026") })
+        XCTAssertNotEqual(yearly["verdict"], "met")
         XCTAssertEqual(Double(yearly["value_at_deadline_q50"]!)!, medianFlow, accuracy: 0.02 * medianFlow)
-        XCTAssertEqual(Double(yearly["p_meet"]!)! >= 0.5, medianFlow >= 70000)
+        let p = Double(yearly["p_meet"]!)!
+        XCTAssertEqual(p >= 0.5, medianFlow >= 70000)
+        XCTAssertGreaterThan(p, 0.02)
+        XCTAssertLessThan(p, 0.98, "the year's flow is uncertain (q05 \(yearly["value_at_deadline_q05"]!))")
     }
 
     private func rows(_ url: URL) throws -> [[String: String]] {

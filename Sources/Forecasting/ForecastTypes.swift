@@ -143,19 +143,12 @@ public struct TargetFeasibility: Sendable, Equatable {
 }
 
 /// One variant's forecast: per grid date, the 23 hub quantiles, mean and median, and the
-/// CDF at each target value; plus feasibility per target.
+/// CDF at each target value (``own``); plus feasibility per target.
 public struct VariantForecast: Sendable {
     public var variant: String
     public var grid: ForecastGrid
-    /// The quantile levels (by default the 23 hub levels).
-    public var levels: [Double]
-    /// quantiles[h][l]: level `levels[l]` at grid date h; non-decreasing in l.
-    public var quantiles: [[Double]]
-    public var mean: [Double]
-    public var median: [Double]
-    /// cdf[h][k] = P(y ≤ cdfValues[k]) at grid date h.
-    public var cdfValues: [Double]
-    public var cdf: [[Double]]
+    /// The metric's own summaries (a flow: the flow of each grid period).
+    public var own: SeriesSummary
     public var feasibility: [TargetFeasibility]
     /// samples[i][h]: path i at grid date h, for the first `ForecastRequest.sampleCount`
     /// paths (the optional `sample` output type); empty by default.
@@ -165,11 +158,21 @@ public struct VariantForecast: Sendable {
     /// the values of the cumulative targets. nil for levels.
     public var cumulative: SeriesSummary?
 
+    /// The quantile levels (by default the 23 hub levels).
+    public var levels: [Double] { own.levels }
+    /// quantiles[h][l]: level `levels[l]` at grid date h; non-decreasing in l.
+    public var quantiles: [[Double]] { own.quantiles }
+    public var mean: [Double] { own.mean }
+    public var median: [Double] { own.median }
+    /// cdf[h][k] = P(y ≤ cdfValues[k]) at grid date h.
+    public var cdfValues: [Double] { own.cdfValues }
+    public var cdf: [[Double]] { own.cdf }
+
     public init(variant: String, grid: ForecastGrid, levels: [Double], quantiles: [[Double]], mean: [Double],
                 median: [Double], cdfValues: [Double], cdf: [[Double]], feasibility: [TargetFeasibility],
                 samples: [[Double]] = []) {
-        self.variant = variant; self.grid = grid; self.levels = levels; self.quantiles = quantiles
-        self.mean = mean; self.median = median; self.cdfValues = cdfValues; self.cdf = cdf
+        self.variant = variant; self.grid = grid
+        own = SeriesSummary(levels: levels, quantiles: quantiles, mean: mean, median: median, cdfValues: cdfValues, cdf: cdf)
         self.feasibility = feasibility; self.samples = samples
     }
 }

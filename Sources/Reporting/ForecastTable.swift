@@ -16,9 +16,7 @@ public enum ForecastTable {
     public static func table(scenario: Scenario, forecasts: [VariantForecast]) -> CSVTable {
         var table = CSVTable(header: header)
         for forecast in forecasts {
-            let own = SeriesSummary(levels: forecast.levels, quantiles: forecast.quantiles, mean: forecast.mean,
-                                    median: forecast.median, cdfValues: forecast.cdfValues, cdf: forecast.cdf)
-            append(own, target: scenario.metric.name, scenario: scenario, forecast: forecast, to: &table)
+            append(forecast.own, target: scenario.metric.name, scenario: scenario, forecast: forecast, to: &table)
             if let cumulative = forecast.cumulative {
                 append(cumulative, target: scenario.metric.name + "_cumulative", scenario: scenario, forecast: forecast, to: &table)
             }

@@ -116,6 +116,7 @@ public enum Forecaster {
         let variants = request.variants.isEmpty ? [VariantLevers.baseline] : request.variants
         var forecasts: [VariantForecast] = []
         for levers in variants {
+            let flows = ObservedFlows(series)
             let plan = VariantLeverPlan(levers, referenceTime: referenceTime, referenceDate: grid.referenceDate,
                                         families: fits.map(\.family))
             assumptions += plan.notes
@@ -126,9 +127,10 @@ public enum Forecaster {
                 levers: plan,
                 targets: request.targets.map {
                     SimulationTarget(value: $0.value, deadline: clock.position(of: $0.deadline.decimalYear),
-                                     cumulative: $0.cumulative)
+                                     cumulative: $0.cumulative,
+                                     earliest: series.kind == .flow && !$0.cumulative ? .infinity : -.infinity)
                 },
-                flows: ObservedFlows(series))
+                flows: flows)
             let (forecast, fallbacks) = try simulateVariant(simulator, request: request, series: series, variant: levers.id, jobs: jobs)
             if fallbacks > 0 {
                 assumptions.append("variant \(levers.id): \(fallbacks) of \(request.paths) paths drew parameters that made the "

@@ -26,7 +26,7 @@ import Fitting
 /// 0.26), and a sharper rule (MSE⁻², MSE⁻⁴, MSE⁻⁸) worse still (0.45, 0.58, 0.72), so they
 /// are not used for curve-only ensembles.
 public enum ModelSkill {
-    /// The shortest series weighted by skill (and given the local trend by `models: auto`).
+    /// The shortest series weighted by skill.
     public static let minimumObservations = 8
     static let origins = 5
     static let horizon = 3

@@ -118,7 +118,7 @@ struct ParameterSampler: Sendable {
         if let last = series.observations.last, series.kind == .level, fit.sources.contains(.prior),
            let timing = fit.parameterNames.firstIndex(of: "inflection"), fit.freeIndices.contains(timing) {
             anchor = DataAnchor(curve: fit.curve, time: last.time, level: fit.curve.level(at: last.time, fit.estimates),
-                                timingIndex: timing)
+                                timingIndex: timing, rateIndex: fit.parameterNames.firstIndex(of: "growth_rate") ?? 1)
         } else {
             anchor = nil
         }
@@ -232,16 +232,27 @@ struct DataAnchor: Sendable {
     let time: Double
     let level: Double
     let timingIndex: Int
+    /// The growth rate's index (raised when the drawn pace cannot reach the level).
+    let rateIndex: Int
 
     /// Sets θ's inflection t₀ so that y(time; θ) = level, by bisection: y(time) falls as t₀
     /// moves later (a later inflection, a lower level now) for every sigmoid family, anchored
-    /// at a launch or not. A level out of reach (at or above the drawn ceiling) leaves the
-    /// earliest inflection searched (the curve saturated at the observation's date).
+    /// at a launch or not. With a launch, a curve cannot rise faster than its growth rate
+    /// allows however early its inflection (the anchored logistic tends to K(1 − e^(−r(t −
+    /// launch)))): a drawn rate too slow to reach the observed level by the observation's
+    /// date is doubled until it can (the data say the pace was at least that; the draw keeps
+    /// its place above that minimum). A level at or above the ceiling leaves the earliest
+    /// inflection searched.
     @inline(__always)
     func solve(_ theta: inout [Double]) {
-        guard level.isFinite, level > 0 else { return }
+        guard level.isFinite, level > 0, level < theta[0] else { return }
         var lo = time - 200, hi = time + 200   // y(lo) ≥ level ≥ y(hi)
         theta[timingIndex] = lo
+        var doublings = 0
+        while curve.level(at: time, theta) <= level && doublings < 40 {
+            theta[rateIndex] *= 2
+            doublings += 1
+        }
         guard curve.level(at: time, theta) > level else { return }
         for _ in 0..<60 {
             let mid = (lo + hi) / 2

@@ -45,6 +45,10 @@ struct SimulationTarget: Sendable {
     let deadline: ClockPosition?
     /// For flows: compare the running total (true) or the flow of one reporting period.
     let cumulative: Bool
+    /// The earliest time a crossing counts: −∞, or +∞ for a `cumulative: false` flow target,
+    /// which is about one period's flow and has no date "first reached" (an earlier period's
+    /// flow above the value does not reach it, a later one is after its deadline).
+    let earliest: Double
 }
 
 /// The paths of one batch, as the batch's worker wrote them. Each batch is its own object,
@@ -112,8 +116,10 @@ struct BatchWorkspace {
 ///    ``ResidualProcess``, started so that y(reference) is the last observation. No value
 ///    is clipped to the ceiling, the bound or the last observation: the scale keeps y in
 ///    range, so no probability piles up there;
-/// 6. for flows: the flow of month m is the latent increase times e^(e_m), the running total
-///    starts at the observed total, and grid values are the flows of each grid period.
+/// 6. for flows: the flow of month m is the latent increase times e^(e_k), e_k the
+///    deviation of the reporting period k that holds the month (one per period: σ was fitted
+///    to whole periods), the running total starts at the observed total, and grid values are
+///    the flows of each grid period.
 ///
 /// A deadline between two month ends is evaluated at the deadline itself (the latent curve
 /// there, the OU bridge between the month ends); reach dates are linear between clock
@@ -217,25 +223,46 @@ struct PathSimulator: Sendable {
         return cumulativeWeights.count - 1
     }
 
+    /// What a path's levers do to its curve, worked out once per path (``pathLevers``).
+    struct PathLevers {
+        /// A ceiling lever: the level at `from` and the factor the headroom above it is
+        /// stretched by.
+        var stretch: (levelAtFrom: Double, factor: Double)?
+        /// On a bounded metric, the level shift as a shift of h (logit): the shift at `from`,
+        /// h(L(from) + s) − h(L(from)), kept for every later date, so a shifted path stays
+        /// inside (0, bound) instead of being clamped onto the bound.
+        var naturalShift: Double?
+    }
+
     /// The latent level at t ≥ reference: the curve under the levers, the level shift after
     /// `from`, the scenario's cap, and the metric's range.
     @inline(__always)
     func latent(_ curve: LaunchAnchoredCurve.Evaluator, at t: Double, _ draw: VariantLeverPlan.Draw,
-                stretch: (levelAtFrom: Double, factor: Double)?) -> Double {
+                _ path: PathLevers) -> Double {
         let from = levers.fromTime
         var level: Double
-        if t <= from || draw.growth == 1 && stretch == nil {
+        if t <= from || draw.growth == 1 && path.stretch == nil {
             level = curve.level(at: t)   // no lever: the curve at t itself, not at from + (t − from)
         } else {
             level = curve.level(at: from + draw.growth * (t - from))
-            if let stretch { level = stretch.levelAtFrom + (level - stretch.levelAtFrom) * stretch.factor }
+            if let stretch = path.stretch { level = stretch.levelAtFrom + (level - stretch.levelAtFrom) * stretch.factor }
         }
         guard !isFlow else { return level }
-        if t > from { level += draw.shift }
+        if t > from && path.naturalShift == nil { level += draw.shift }
         if scenarioCeiling.isFinite {
-            level = min(level, t > from && levers.ceiling != nil ? draw.ceiling * scenarioCeiling : scenarioCeiling)
+            let cap = t > from && levers.ceiling != nil ? draw.ceiling * scenarioCeiling : scenarioCeiling
+            level = min(level, rangeTop.map { min(cap, $0) } ?? cap)
+        }
+        if t > from, let shift = path.naturalShift {
+            level = scale.inverse(scale.transform(scale.clamp(level)) + shift)
         }
         return scale.clamp(level)
+    }
+
+    /// The top of the metric's range (a share's or a "k of N" count's bound), if any.
+    var rangeTop: Double? {
+        if case let .logit(bound) = scale { return bound }
+        return nil
     }
 
     /// One path into the workspace's clock arrays; false if a value was not finite (then the
@@ -244,11 +271,11 @@ struct PathSimulator: Sendable {
     func simulatePath(_ model: FamilyModel, _ theta: [Double], _ draw: VariantLeverPlan.Draw,
                       _ stream: CounterBasedRandomStream, _ workspace: inout BatchWorkspace) -> Bool {
         let curve = model.curve.evaluator(theta)
-        let stretch = ceilingStretch(model, curve, theta, draw)
+        let pathLevers = self.pathLevers(model, curve, theta, draw)
         let t0 = referenceTime
         let sigma = model.residual.sigma
         var finite = true
-        var latentLevel = latent(curve, at: t0, draw, stretch: stretch)
+        var latentLevel = latent(curve, at: t0, draw, pathLevers)
         if !latentLevel.isFinite { finite = false; latentLevel = 0 }
         workspace.latent[0] = latentLevel
 
@@ -274,10 +301,24 @@ struct PathSimulator: Sendable {
         var running = latentLevel
         var total = flows.total
         var shiftPending = isFlow && draw.shift != 0
+        var period = 0
         for m in 0..<clock.times.count {
             let t = clock.times[m]
-            e = model.decays[m] * e + model.innovationSDs[m] * stream.normal(RandomDrawLayout.residualInnovations + m)
-            var level = latent(curve, at: t, draw, stretch: stretch)
+            if isFlow {
+                // A flow's noise was fitted to whole reporting periods: one deviation per
+                // period (k = 1, 2, … periods of `flows.period` after the reference, on a
+                // fixed alignment), shared by its months, so a period's flow has the fitted
+                // σ whatever the output step (monthly draws would average it away).
+                let k = max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up)))
+                while period < k {
+                    period += 1
+                    e = model.residual.next(e, over: flows.period,
+                                            innovation: stream.normal(RandomDrawLayout.residualInnovations + period - 1))
+                }
+            } else {
+                e = model.decays[m] * e + model.innovationSDs[m] * stream.normal(RandomDrawLayout.residualInnovations + m)
+            }
+            var level = latent(curve, at: t, draw, pathLevers)
             if !level.isFinite { finite = false; level = running }
             let increase = max(level - running, 0)
             running = max(running, level)
@@ -300,15 +341,27 @@ struct PathSimulator: Sendable {
         return finite
     }
 
-    /// A ceiling lever stretches the headroom above the level at `from` (VariantLeverPlan).
+    /// A ceiling lever stretches the headroom above the level at `from` (VariantLeverPlan),
+    /// towards c·K but never past the metric's bound; a level shift on a bounded metric
+    /// becomes a shift of h (``PathLevers``).
     @inline(__always)
-    func ceilingStretch(_ model: FamilyModel, _ curve: LaunchAnchoredCurve.Evaluator, _ theta: [Double],
-                        _ draw: VariantLeverPlan.Draw) -> (levelAtFrom: Double, factor: Double)? {
-        guard model.hasCeiling && levers.ceiling != nil else { return nil }
+    func pathLevers(_ model: FamilyModel, _ curve: LaunchAnchoredCurve.Evaluator, _ theta: [Double],
+                    _ draw: VariantLeverPlan.Draw) -> PathLevers {
+        var out = PathLevers()
+        let needsFrom = (model.hasCeiling && levers.ceiling != nil) || (!isFlow && draw.shift != 0 && rangeTop != nil)
+        guard needsFrom else { return out }
         let levelAtFrom = curve.level(at: levers.fromTime)
-        let ceiling = theta[0]
-        let headroom = ceiling - levelAtFrom
-        return (levelAtFrom, headroom > 0 ? (draw.ceiling * ceiling - levelAtFrom) / headroom : 1)
+        if model.hasCeiling && levers.ceiling != nil {
+            let ceiling = theta[0]
+            let headroom = ceiling - levelAtFrom
+            let target = rangeTop.map { min(draw.ceiling * ceiling, $0) } ?? draw.ceiling * ceiling
+            out.stretch = (levelAtFrom, headroom > 0 ? (target - levelAtFrom) / headroom : 1)
+        }
+        if !isFlow, draw.shift != 0, let top = rangeTop {
+            let inside = { (y: Double) in min(max(y, top * 1e-9), top * (1 - 1e-9)) }
+            out.naturalShift = scale.transform(inside(levelAtFrom + draw.shift)) - scale.transform(inside(levelAtFrom))
+        }
+        return out
     }
 
     /// The running total of a flow path at time t ≤ the last clock point: observed before the
@@ -349,7 +402,7 @@ struct PathSimulator: Sendable {
         }
         if position.isOnClock { return workspace.series[m + 1] }
         let curve = model.curve.evaluator(theta)
-        var level = latent(curve, at: position.time, draw, stretch: ceilingStretch(model, curve, theta, draw))
+        var level = latent(curve, at: position.time, draw, pathLevers(model, curve, theta, draw))
         level = max(level.isFinite ? level : 0, workspace.latent[m])
         var e = model.residual.bridge(workspace.noise[m], workspace.noise[m + 1], before: position.before,
                                       after: position.after, innovation: stream.normal(RandomDrawLayout.deadlineBridge + j))
@@ -363,16 +416,17 @@ struct PathSimulator: Sendable {
     /// first); +∞ if it never does by the horizon.
     @inline(__always)
     func firstReached(_ target: SimulationTarget, _ series: [Double]) -> Double {
+        guard target.earliest < .infinity else { return .infinity }
         let value = target.value
         var previousValue = compared(target, at: 0, series)
-        if previousValue >= value { return referenceTime }
+        if previousValue >= value && referenceTime >= target.earliest { return referenceTime }
         var previousTime = referenceTime
         for m in 0..<clock.times.count {
             let y = compared(target, at: m + 1, series)
             let t = clock.times[m]
-            if y >= value {
+            if y >= value && t >= target.earliest {
                 let fraction = y > previousValue ? (value - previousValue) / (y - previousValue) : 1
-                return previousTime + min(max(fraction, 0), 1) * (t - previousTime)
+                return max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), target.earliest)
             }
             previousTime = t
             previousValue = y

@@ -10,16 +10,18 @@ import Fitting
 ///   verdict `met`, P = 1 (standard error 0), and every date-reached quantile is the first
 ///   such observation's date.
 /// - A deadline not after the last observation, not met: P = 0, `off_track`.
-/// - Otherwise P = the share of paths at or above the value at the deadline itself (paths
-///   interpolated linearly in decimal time between the grid points around it), with Monte
-///   Carlo standard error √(P(1 − P)/n), and the verdict by the thresholds: on track when
-///   P ≥ onTrack, off track when P < offTrack, at risk in between.
+/// - Otherwise P = the share of paths at or above the value at the deadline itself (on a
+///   month end, the path's value there; between two, the latent curve at the deadline and
+///   the Ornstein–Uhlenbeck bridge, ``PathSimulator``), with Monte Carlo standard error
+///   √(P(1 − P)/n), and the verdict by the thresholds: on track when P ≥ onTrack, off track
+///   when P < offTrack, at risk in between.
 /// - Value at the deadline: 5 %, 50 %, 95 % quantiles over paths (type 7); for a deadline in
 ///   the observed past, the observations interpolated linearly (all three equal).
-/// - Date first reached: per path the first crossing, linear between grid points; its 10 %,
-///   50 %, 90 % quantiles over all paths, paths that never reach it counting as later than
-///   any date; a quantile is nil when fewer than that share of paths reach the target by the
-///   horizon. A date is the day during which the decimal time falls.
+/// - Date first reached: per path the first crossing on the simulation's monthly clock,
+///   linear between month ends; its 10 %, 50 %, 90 % quantiles over all paths, paths that
+///   never reach it counting as later than any date; a quantile is nil when fewer than that
+///   share of paths reach the target by the horizon. A date is the day during which the
+///   decimal time falls.
 enum TargetFeasibilityAnalysis {
     static func verdict(_ p: Double, _ thresholds: VerdictThresholds) -> Verdict {
         if p >= thresholds.onTrack { return .onTrack }

@@ -24,7 +24,7 @@ struct PanelOptions: ParsableArguments {
                                valueName: "regex"))
     var seriesPattern: String?
 
-    @Option(help: "A scenario file whose metric, models, priors and forecast settings every series uses.")
+    @Option(help: "A scenario file whose metric, models, priors and forecast settings (paths, seed; step) every series uses.")
     var template: String?
 
     @Option(help: "share or count, for a panel given without a kind and without --template.")
@@ -56,7 +56,8 @@ struct PanelOptions: ParsableArguments {
     var writeCalibration: String?
 
     func check(cutoffGiven: Bool) throws {
-        if writeCalibration == nil, cutoffGiven == (origins != nil) {
+        if cutoffGiven && origins != nil { throw ValidationError("with --panel, give --cutoff YEAR[,YEAR…] or --origins N, not both.") }
+        if writeCalibration == nil, !cutoffGiven && origins == nil {
             throw ValidationError("with --panel, give either --cutoff YEAR[,YEAR…] or --origins N.")
         }
         if let origins, origins < 1 { throw ValidationError("--origins must be at least 1, got \(origins).") }
@@ -185,9 +186,13 @@ struct PanelBacktestRun {
     /// The template scenario: --template, or a metric of --kind/--unit with models auto and
     /// yearly steps.
     func template(for panel: Panel, kind: String) throws -> Scenario {
-        if let path = options.template, kind.isEmpty {
+        if let path = options.template {
             var scenario = try ScenarioLoader.load(path: path)
-            scenario.forecast.paths = simulation.paths ?? Self.defaultPaths
+            let templateKind = scenario.metric.kind.bound == nil ? "count" : "share"
+            if !kind.isEmpty && kind != templateKind {
+                throw InputError("\(panel.name): the panel is given as \(kind) but the template \(path) is a \(templateKind) metric")
+            }
+            if let paths = simulation.paths { scenario.forecast.paths = paths }
             if let families = try options.families() { scenario.models = families; scenario.modelsAreAuto = false }
             return scenario
         }

@@ -47,6 +47,7 @@ final class FlowTargetTests: XCTestCase {
         // 2025's 80,000 does not meet a target on 2026's flow: it is not "met" in the data.
         let yearly = try XCTUnwrap(feasibility.first { $0["target_label"]!.contains("sign-ups in 2026") })
         XCTAssertNotEqual(yearly["verdict"], "met")
+        XCTAssertEqual(yearly["date_reached_q50"], "", "a target on one period's flow has no date first reached")
         XCTAssertEqual(Double(yearly["value_at_deadline_q50"]!)!, medianFlow, accuracy: 0.02 * medianFlow)
         let p = Double(yearly["p_meet"]!)!
         XCTAssertEqual(p >= 0.5, medianFlow >= 70000)

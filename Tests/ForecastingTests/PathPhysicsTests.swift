@@ -249,3 +249,64 @@ final class PartlyIdentifiedFitTests: XCTestCase {
         XCTAssertLessThan(first[2], first[20])
     }
 }
+
+/// Fixes from the review of the new model: no pile-up at the bound under levers, every
+/// anchored draw passes through the data, a flow's noise per reporting period.
+final class LeverBoundAndFlowNoiseTests: XCTestCase {
+    func testCeilingAndShiftLeversStayInsideTheBound() throws {
+        let series = ForecastFixtures.shareSeries()
+        let push = VariantLevers(id: "push", ceilingMultiplier: .uniform(lower: 1.3, upper: 1.6),
+                                 levelShift: .normal(mean: 8, sd: 2))
+        let request = ForecastFixtures.request(series, families: [.logistic], horizon: "2032-12-31",
+                                               variants: [.baseline, push], paths: 800, samples: 800)
+        let forecast = try Forecaster.run(request, jobs: 2).forecasts[1]
+        XCTAssertTrue(forecast.samples.joined().allSatisfy { $0 > 0 && $0 < 100 }, "no path sits on the bound")
+        for row in forecast.quantiles { XCTAssertLessThan(row[22], 100) }
+        // The levers still raise the level.
+        let baseline = try Forecaster.run(request, jobs: 2).forecasts[0]
+        XCTAssertGreaterThan(forecast.median.last!, baseline.median.last!)
+    }
+
+    func testAnchoredDrawsPassThroughTheObservation() throws {
+        let series = try AdoptionSeries.make(
+            observations: [DatedObservation(date: CalendarDate(iso: "2022-07-25")!, value: 168, of: 542)],
+            kind: .count, launch: CalendarDate(iso: "2022-03-31")!, ceiling: .fixed(542),
+            growthRatePrior: .lognormal(median: 1, sdLog: 0.7))
+        let fit = try AdoptionFitter().fit(.logistic, to: series)
+        let sampler = try ParameterSampler(fit: fit, series: series, parameterScale: 1.1, degreesOfFreedom: 4)
+        let anchor = try XCTUnwrap(sampler.anchor)
+        let draws = try sampler.draws(seed: 9, count: 2000)
+        let time = series.observations[0].time
+        for theta in draws {
+            XCTAssertEqual(fit.curve.level(at: time, theta), anchor.level, accuracy: 1e-6 * anchor.level)
+        }
+        // Slow draws were raised to the least pace that reaches 168 of 542 four months after
+        // launch: r ≥ −log(1 − 168/542)/Δt for the anchored logistic's limit K(1 − e^(−rΔt)).
+        let minimum = -log(1 - anchor.level / 542) / (time - series.launch!)
+        XCTAssertTrue(draws.allSatisfy { $0[1] >= minimum * 0.999 })
+        XCTAssertGreaterThan(Set(draws.map { $0[1] }).count, 1000, "the pace still varies")
+    }
+
+    /// A yearly flow's noise: with the curve fixed, log(next year's flow) has the sd of one
+    /// reporting period's deviation, σ√(1 − a²) around a·e₀ — not σ/√12 (monthly draws).
+    func testFlowNoiseIsOneDeviationPerReportingPeriod() throws {
+        let flows = [9000.0, 21000, 38000, 59000, 80000]
+        let observations = flows.enumerated().map {
+            DatedObservation(date: CalendarDate(iso: "\(2021 + $0.offset)-12-31")!, value: $0.element)
+        }
+        let series = try AdoptionSeries.make(observations: observations, kind: .count, observed: .flow,
+                                              launch: CalendarDate(iso: "2020-12-31"), ceiling: .range(min: 300_000, max: 600_000))
+        var request = ForecastFixtures.request(series, families: [.bass], horizon: "2027-12-31", step: .year,
+                                               paths: 4000, samples: 4000)
+        request.calibration = UncertaintyCalibration(parameterScale: 0, noiseScale: 1)
+        let result = try Forecaster.run(request, jobs: 2)
+        let process = ResidualProcess(fit: result.fits[0], series: series, scale: .log, noiseScale: 1)
+        let a = process.decay(over: 1)
+        let expected = process.sigma * (1 - a * a).squareRoot()
+        let logs = result.forecasts[0].samples.map { log($0[0]) }
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        let sd = (logs.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(logs.count - 1)).squareRoot()
+        XCTAssertGreaterThan(expected, 0.02)
+        XCTAssertEqual(sd, expected, accuracy: 0.1 * expected)
+    }
+}

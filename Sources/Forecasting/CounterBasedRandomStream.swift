@@ -83,4 +83,6 @@ enum RandomDrawLayout {
     /// observations, and the OU bridge normal of target j at `deadlineBridge + j`.
     static let stationaryStart = 1 << 40
     static let deadlineBridge = (1 << 40) + 1
+    /// The normal that moves a path's data anchor by the observation's noise (``DataAnchor``).
+    static let anchorNormal = 1 << 41
 }

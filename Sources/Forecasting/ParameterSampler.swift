@@ -118,7 +118,8 @@ struct ParameterSampler: Sendable {
         if let last = series.observations.last, series.kind == .level, fit.sources.contains(.prior),
            let timing = fit.parameterNames.firstIndex(of: "inflection"), fit.freeIndices.contains(timing) {
             anchor = DataAnchor(curve: fit.curve, time: last.time, level: fit.curve.level(at: last.time, fit.estimates),
-                                timingIndex: timing, rateIndex: fit.parameterNames.firstIndex(of: "growth_rate") ?? 1)
+                                timingIndex: timing, rateIndex: fit.parameterNames.firstIndex(of: "growth_rate") ?? 1,
+                                scale: NaturalScale.of(series), sigma: fit.sigma * parameterScale)
         } else {
             anchor = nil
         }
@@ -198,7 +199,7 @@ struct ParameterSampler: Sendable {
             theta[index] = transform.constrained(transform.unconstrained(value))
         }
         if let (index, floor) = ceilingFloor, theta[index] < floor { theta[index] = floor }
-        anchor?.solve(&theta)
+        anchor?.solve(&theta, normal: stream.normal(RandomDrawLayout.anchorNormal))
     }
 
     /// The parameters that paths 0..<count of `seed` draw when they follow this family, one
@@ -226,7 +227,8 @@ struct ParameterSampler: Sendable {
     }
 }
 
-/// The level a sigmoid path must pass through at the last observation (``ParameterSampler``).
+/// The level a sigmoid path must pass through at the last observation (``ParameterSampler``):
+/// the fitted level there, moved by the observation's own noise.
 struct DataAnchor: Sendable {
     let curve: LaunchAnchoredCurve
     let time: Double
@@ -234,6 +236,11 @@ struct DataAnchor: Sendable {
     let timingIndex: Int
     /// The growth rate's index (raised when the drawn pace cannot reach the level).
     let rateIndex: Int
+    /// The observation is noisy: each path passes through h⁻¹(h(level) + σ·z), z ~ N(0, 1),
+    /// σ the fit's noise on the natural scale (times the calibration's parameter scale; 0
+    /// switches it off) — the curve through the data, not through the fitted point exactly.
+    let scale: NaturalScale
+    let sigma: Double
 
     /// Sets θ's inflection t₀ so that y(time; θ) = level, by bisection: y(time) falls as t₀
     /// moves later (a later inflection, a lower level now) for every sigmoid family, anchored
@@ -244,7 +251,8 @@ struct DataAnchor: Sendable {
     /// its place above that minimum). A level at or above the ceiling leaves the earliest
     /// inflection searched.
     @inline(__always)
-    func solve(_ theta: inout [Double]) {
+    func solve(_ theta: inout [Double], normal z: Double) {
+        let level = sigma > 0 ? scale.inverse(scale.transform(self.level) + sigma * z) : self.level
         guard level.isFinite, level > 0, level < theta[0] else { return }
         var lo = time - 200, hi = time + 200   // y(lo) ≥ level ≥ y(hi)
         theta[timingIndex] = lo

@@ -277,13 +277,24 @@ final class LeverBoundAndFlowNoiseTests: XCTestCase {
         let anchor = try XCTUnwrap(sampler.anchor)
         let draws = try sampler.draws(seed: 9, count: 2000)
         let time = series.observations[0].time
-        for theta in draws {
-            XCTAssertEqual(fit.curve.level(at: time, theta), anchor.level, accuracy: 1e-6 * anchor.level)
+        // Each path passes through the observation moved by its noise: h(level) + σ·z, with
+        // z a standard normal (the fit's σ, times the parameter scale 1.1).
+        let z = draws.enumerated().map { p, theta -> Double in
+            let y = fit.curve.level(at: time, theta)
+            let stream = CounterBasedRandomStream(seed: 9, path: p)
+            let expected = stream.normal(RandomDrawLayout.anchorNormal)
+            let hy = log(y / (542 - y)), hl = log(anchor.level / (542 - anchor.level))
+            XCTAssertEqual((hy - hl) / anchor.sigma, expected, accuracy: 1e-5)
+            return (hy - hl) / anchor.sigma
         }
-        // Slow draws were raised to the least pace that reaches 168 of 542 four months after
-        // launch: r ≥ −log(1 − 168/542)/Δt for the anchored logistic's limit K(1 − e^(−rΔt)).
-        let minimum = -log(1 - anchor.level / 542) / (time - series.launch!)
-        XCTAssertTrue(draws.allSatisfy { $0[1] >= minimum * 0.999 })
+        XCTAssertEqual(anchor.sigma, fit.sigma * 1.1, accuracy: 1e-12)
+        XCTAssertEqual(z.reduce(0, +) / Double(z.count), 0, accuracy: 0.1)
+        // Slow draws were raised to the least pace that reaches each path's level four months
+        // after launch: r ≥ −log(1 − y/542)/Δt for the anchored logistic's limit K(1 − e^(−rΔt)).
+        for theta in draws {
+            let y = fit.curve.level(at: time, theta)
+            XCTAssertGreaterThanOrEqual(theta[1], -log(1 - y / 542) / (time - series.launch!) * 0.999)
+        }
         XCTAssertGreaterThan(Set(draws.map { $0[1] }).count, 1000, "the pace still varies")
     }
 

@@ -2,42 +2,6 @@ import Foundation
 import Fitting
 import LinearAlgebra
 
-/// One family of the Monte Carlo mixture, ready to simulate.
-struct FamilyModel: Sendable {
-    let family: CurveFamily
-    let curve: LaunchAnchoredCurve
-    let estimates: [Double]
-    let hasCeiling: Bool
-    let sampler: ParameterSampler
-    let residual: ResidualProcess
-    /// Per clock step m: the OU decay a_m = e^(−κΔt_m) and innovation sd σ√(1 − a_m²)
-    /// (a random walk: 1 and σ√Δt_m).
-    let decays: [Double]
-    let innovationSDs: [Double]
-    /// The local trend's errors from real panels (``ErrorQuantileTable``), if calibrated.
-    let calibratedErrors: CalibratedErrors?
-
-    init(fit: AdoptionFit, sampler: ParameterSampler, residual: ResidualProcess, clock: SimulationClock,
-         calibratedErrors: CalibratedErrors? = nil) {
-        self.calibratedErrors = calibratedErrors
-        family = fit.family
-        curve = fit.curve
-        estimates = fit.estimates
-        hasCeiling = VariantLeverPlan.hasCeiling(fit.family)
-        self.sampler = sampler
-        self.residual = residual
-        var previous = clock.referenceTime
-        var decays: [Double] = [], sds: [Double] = []
-        for t in clock.times {
-            decays.append(residual.isRandomWalk ? 1 : residual.decay(over: t - previous))
-            sds.append(residual.innovationSD(over: t - previous))
-            previous = t
-        }
-        self.decays = decays
-        innovationSDs = sds
-    }
-}
-
 /// A target as the simulator compares it.
 struct SimulationTarget: Sendable {
     let value: Double
@@ -49,55 +13,6 @@ struct SimulationTarget: Sendable {
     /// which is about one period's flow and has no date "first reached" (an earlier period's
     /// flow above the value does not reach it, a later one is after its deadline).
     let earliest: Double
-}
-
-/// The paths of one batch, as the batch's worker wrote them. Each batch is its own object,
-/// so workers never share a buffer; reductions read batches in path order.
-final class PathBatch: @unchecked Sendable {
-    let start: Int
-    let count: Int
-    /// values[h·count + i]: path start + i at grid point h (a flow: the flow of grid period h).
-    var values: [Double] = []
-    /// Flows only: the running total at grid point h, [h·count + i].
-    var totals: [Double] = []
-    /// Per target j: [j·count + i]; the compared value at the deadline (NaN when the deadline
-    /// is not in the forecast) and the decimal year the path first reaches the target (+∞ if
-    /// never).
-    var deadlineValues: [Double] = []
-    var reachTimes: [Double] = []
-    /// Paths whose drawn parameters gave a non-finite level and were re-run at the estimate.
-    var fallbackCount = 0
-    var failure: (any Error)?
-
-    init(start: Int, count: Int) {
-        self.start = start
-        self.count = count
-    }
-}
-
-/// Scratch space of one worker, allocated once and reused for every batch it simulates:
-/// no allocation per path.
-struct BatchWorkspace {
-    var familyOf: [Int]
-    var normals: [Matrix]
-    var deviations: [Matrix]
-    var theta: [[Double]]
-    /// Per clock point 0…M (0: the reference): the compared series (a level's measured
-    /// value, a flow's running total), the latent level and the OU deviation.
-    var series: [Double]
-    var latent: [Double]
-    var noise: [Double]
-
-    init(models: [FamilyModel], clockLength: Int) {
-        let rows = PathSimulator.batchSize
-        familyOf = [Int](repeating: 0, count: rows)
-        normals = models.map { Matrix(rows: rows, columns: $0.sampler.identifiedCount) }
-        deviations = models.map { Matrix(rows: rows, columns: $0.sampler.identifiedCount) }
-        theta = models.map { [Double](repeating: 0, count: $0.estimates.count) }
-        series = [Double](repeating: 0, count: clockLength + 1)
-        latent = series
-        noise = series
-    }
 }
 
 /// Simulates the paths of one variant, batch by batch (DESIGN.md, "Monte Carlo").

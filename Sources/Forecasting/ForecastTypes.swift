@@ -168,11 +168,9 @@ public struct VariantForecast: Sendable {
     public var cdfValues: [Double] { own.cdfValues }
     public var cdf: [[Double]] { own.cdf }
 
-    public init(variant: String, grid: ForecastGrid, levels: [Double], quantiles: [[Double]], mean: [Double],
-                median: [Double], cdfValues: [Double], cdf: [[Double]], feasibility: [TargetFeasibility],
+    public init(variant: String, grid: ForecastGrid, own: SeriesSummary, feasibility: [TargetFeasibility],
                 samples: [[Double]] = []) {
-        self.variant = variant; self.grid = grid
-        own = SeriesSummary(levels: levels, quantiles: quantiles, mean: mean, median: median, cdfValues: cdfValues, cdf: cdf)
+        self.variant = variant; self.grid = grid; self.own = own
         self.feasibility = feasibility; self.samples = samples
     }
 }
@@ -218,6 +216,9 @@ public struct ForecastRequest: Sendable {
     /// The real-panel errors the local trend's band is drawn from (``ErrorQuantileTable``);
     /// nil: a Gaussian random walk with the drift's own uncertainty.
     public var errorTable: ErrorQuantileTable? = .builtIn
+    /// How many paths' parameter draws ``ForecastResult/parameterDraws`` summarises (fit.csv's
+    /// intervals): min(paths, this); 0 skips them (a backtest writes no fit.csv).
+    public var parameterDrawSummaryCount = FamilyParameterDraws.maximumDraws
     /// For shares: 100 or 1; paths stay in [0, bound].
     public var shareBound: Double? { series.shareBound }
 
@@ -237,7 +238,8 @@ public struct ForecastResult: Sendable {
     public var forecasts: [VariantForecast]
     /// Assumptions the forecast made that the scenario did not state (e.g. the default noise).
     public var assumptions: [String]
-    /// Per fit (same order as `fits`): what the paths actually draw for each parameter.
+    /// Per fit (same order as `fits`): what the paths actually draw for each parameter; empty
+    /// when the request asked for none (``ForecastRequest/parameterDrawSummaryCount``).
     public var parameterDraws: [FamilyParameterDraws] = []
 
     public init(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure],

@@ -99,8 +99,10 @@ public enum Forecaster {
                                           fit.family.rawValue, fit.sigma, fit.errorModels.last?.description ?? "log"))
             }
             models.append(FamilyModel(fit: fit, sampler: sampler, residual: residual, clock: clock, calibratedErrors: calibrated))
-            parameterDraws.append(try FamilyParameterDraws(fit: fit, sampler: sampler, seed: request.seed,
-                                                           count: min(request.paths, FamilyParameterDraws.maximumDraws)))
+            if request.parameterDrawSummaryCount > 0 {
+                parameterDraws.append(try FamilyParameterDraws(fit: fit, sampler: sampler, seed: request.seed,
+                                                               count: min(request.paths, request.parameterDrawSummaryCount)))
+            }
         }
         if series.observations.count < ResidualProcess.minimumObservationsForMeanReversion {
             assumptions.append("fewer than \(ResidualProcess.minimumObservationsForMeanReversion) observations: future deviations "
@@ -114,23 +116,23 @@ public enum Forecaster {
         cumulative = cumulative.map { $0 / total }
 
         let variants = request.variants.isEmpty ? [VariantLevers.baseline] : request.variants
+        let flows = ObservedFlows(series)
+        let observationFloor = NaturalScale.observationFloor(series)
+        let simulationTargets = request.targets.map {
+            SimulationTarget(value: $0.value, deadline: clock.position(of: $0.deadline.decimalYear), cumulative: $0.cumulative,
+                             earliest: series.kind == .flow && !$0.cumulative ? .infinity : -.infinity)
+        }
         var forecasts: [VariantForecast] = []
         for levers in variants {
-            let flows = ObservedFlows(series)
             let plan = VariantLeverPlan(levers, referenceTime: referenceTime, referenceDate: grid.referenceDate,
                                         families: fits.map(\.family))
             assumptions += plan.notes
             let simulator = PathSimulator(
                 models: models, cumulativeWeights: cumulative, seed: request.seed, clock: clock,
                 lastObserved: series.observations.last?.value, isFlow: series.kind == .flow, scale: scale,
-                observationFloor: NaturalScale.observationFloor(series), scenarioCeiling: series.kind == .flow ? .infinity : Self.scenarioCeiling(series.ceiling),
-                levers: plan,
-                targets: request.targets.map {
-                    SimulationTarget(value: $0.value, deadline: clock.position(of: $0.deadline.decimalYear),
-                                     cumulative: $0.cumulative,
-                                     earliest: series.kind == .flow && !$0.cumulative ? .infinity : -.infinity)
-                },
-                flows: flows)
+                observationFloor: observationFloor,
+                scenarioCeiling: series.kind == .flow ? .infinity : Self.scenarioCeiling(series.ceiling),
+                levers: plan, targets: simulationTargets, flows: flows)
             let (forecast, fallbacks) = try simulateVariant(simulator, request: request, series: series, variant: levers.id, jobs: jobs)
             if fallbacks > 0 {
                 assumptions.append("variant \(levers.id): \(fallbacks) of \(request.paths) paths drew parameters that made the "
@@ -216,10 +218,8 @@ public enum Forecaster {
             let i = p - batch.start
             samples.append((0..<steps).map { batch.values[$0 * batch.count + i] })
         }
-        var forecast = VariantForecast(
-            variant: variant, grid: request.grid, levels: summary.levels, quantiles: summary.quantiles,
-            mean: summary.mean, median: summary.median, cdfValues: summary.cdfValues, cdf: summary.cdf,
-            feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
+        var forecast = VariantForecast(variant: variant, grid: request.grid, own: summary,
+                                       feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
         forecast.cumulative = totals
         return (forecast, batches.reduce(0) { $0 + $1.fallbackCount })
     }

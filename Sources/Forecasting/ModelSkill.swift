@@ -91,8 +91,7 @@ public enum ModelSkill {
             for o in series.observations[k..<min(n, k + horizon)] {
                 let h = o.time - last
                 guard h > 0 else { continue }
-                let predicted = fit.estimates[0] + fit.estimates[1] * h
-                out.append((h, (scale.transformObserved(o.value, floor: floor) - predicted) / (fit.sigma * h.squareRoot())))
+                out.append((h, LocalTrend.standardisedError(fit, value: o.value, after: h, scale: scale, floor: floor)))
             }
         }
         return out

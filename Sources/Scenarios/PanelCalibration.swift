@@ -36,9 +36,7 @@ public enum PanelCalibration {
             if case let .logit(bound) = scale, last.value >= bound - floor || last.value <= floor { continue }
             for o in cell.heldOut {
                 let h = o.date.decimalYear - last.date.decimalYear
-                guard h > 0 else { continue }
-                let z = scale.transformObserved(o.value, floor: floor)
-                let r = (z - fit.estimates[0] - fit.estimates[1] * h) / (fit.sigma * h.squareRoot())
+                let r = LocalTrend.standardisedError(fit, value: o.value, after: h, scale: scale, floor: floor)
                 if r.isFinite { out.append((Int(h.rounded()), r)) }
             }
         }

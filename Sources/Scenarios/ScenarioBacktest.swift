@@ -57,6 +57,7 @@ public struct ScenarioBacktest: Sendable {
         truncated.forecast.horizon = heldOut.last!.date
         var request = try truncated.forecastRequest()
         request.errorTable = errorTable
+        request.parameterDrawSummaryCount = 0   // no fit.csv in a backtest
         let result = try Forecaster.run(request, jobs: jobs)
         guard let forecast = result.forecasts.first else { throw ForecastError.invalidRequest("no forecast") }
         let levels = forecast.levels

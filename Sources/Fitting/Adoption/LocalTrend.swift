@@ -87,6 +87,19 @@ public enum LocalTrend {
     }
 }
 
+extension LocalTrend {
+    /// The standardised forecast error of an observation `dt` years after the fit's last
+    /// one, r = (h(y) − (z₀ + d·dt)) / (s·√dt): the quantity the real-panel error table
+    /// (Forecasting's ErrorQuantileTable) holds and a series' own past errors are compared
+    /// with. NaN for dt ≤ 0.
+    public static func standardisedError(_ fit: AdoptionFit, value: Double, after dt: Double,
+                                         scale: NaturalScale, floor: Double) -> Double {
+        guard dt > 0 else { return .nan }
+        let predicted = fit.estimates[0] + fit.estimates[1] * dt
+        return (scale.transformObserved(value, floor: floor) - predicted) / (fit.sigma * dt.squareRoot())
+    }
+}
+
 extension NaturalScale {
     /// "logit" or "log".
     public var name: String {

@@ -24,8 +24,9 @@ import LinearAlgebra
 /// summaries are parallel over grid points. OpenBLAS is pinned to one thread (DESIGN.md,
 /// "BLAS/LAPACK": two thread pools on the same cores fight).
 ///
-/// Memory: paths × grid points doubles per variant (10⁴ paths × 60 months: 4.8 MB), plus
-/// two doubles per path and target.
+/// Memory: the state of every path (its parameters, levers, deviation, latent level and
+/// value: tens of doubles) and three doubles per path and target; one column of paths per
+/// summarised quantity. Nothing grows with the number of grid points or clock steps.
 public enum Forecaster {
     public static func run(_ request: ForecastRequest, jobs: Int = 1) throws -> ForecastResult {
         guard request.paths >= 1 else {
@@ -133,10 +134,15 @@ public enum Forecaster {
                 observationFloor: observationFloor,
                 scenarioCeiling: series.kind == .flow ? .infinity : Self.scenarioCeiling(series.ceiling),
                 levers: plan, targets: simulationTargets, flows: flows)
-            let (forecast, fallbacks) = try simulateVariant(simulator, request: request, series: series, variant: levers.id, jobs: jobs)
+            let (forecast, fallbacks, sanitised) = try simulateVariant(simulator, request: request, series: series,
+                                                                       variant: levers.id, jobs: jobs)
             if fallbacks > 0 {
                 assumptions.append("variant \(levers.id): \(fallbacks) of \(request.paths) paths drew parameters that made the "
                     + "curve non-finite and were run at the fitted values")
+            }
+            if sanitised > 0 {
+                assumptions.append("variant \(levers.id): \(sanitised) path-months gave a non-finite value and were held at "
+                    + "the path's last finite value")
             }
             forecasts.append(forecast)
         }
@@ -147,30 +153,25 @@ public enum Forecaster {
         return result
     }
 
-    /// Per grid point: quantiles, mean and CDF, written by one reduction worker.
-    private final class GridSummary: @unchecked Sendable {
-        var quantiles: [Double] = []
-        var mean = 0.0
-        var cdf: [Double] = []
-    }
-
     private final class TargetSummary: @unchecked Sendable {
         var feasibility: TargetFeasibility?
     }
 
+    /// Simulates one variant grid point by grid point: all paths are advanced to the next
+    /// grid date (workers over batches), then that date is summarised and forgotten, so
+    /// memory grows with the paths, not with the steps.
     private static func simulateVariant(_ simulator: PathSimulator, request: ForecastRequest, series: AdoptionSeries,
-                                        variant: String, jobs: Int) throws -> (VariantForecast, fallbacks: Int) {
+                                        variant: String, jobs: Int) throws -> (VariantForecast, fallbacks: Int, sanitised: Int) {
         let paths = request.paths
-        let steps = simulator.clock.gridIndices.count
         let size = PathSimulator.batchSize
         let batchCount = (paths + size - 1) / size
         let batches = (0..<batchCount).map { PathBatch(start: $0 * size, count: min(size, paths - $0 * size)) }
         let workers = max(1, min(jobs, batchCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var workspace = BatchWorkspace(models: simulator.models, clockLength: simulator.clock.times.count)
+            var workspace = BatchWorkspace(models: simulator.models)
             var b = worker
             while b < batchCount {
-                simulator.simulate(batches[b], &workspace)
+                simulator.prepare(batches[b], &workspace)
                 b += workers
             }
         }
@@ -179,10 +180,22 @@ public enum Forecaster {
         // Flow targets are compared with the running total unless they say otherwise: the CDF
         // at their values belongs to the total (``VariantForecast/cumulative``).
         let isFlow = simulator.isFlow
-        let levelValues = request.targets.filter { !isFlow || !$0.cumulative }.map(\.value)
-        let totalValues = isFlow ? request.targets.filter(\.cumulative).map(\.value) : []
-        let summary = summarise(batches, steps: steps, paths: paths, cdfValues: levelValues, jobs: jobs) { $0.values }
-        let totals = isFlow ? summarise(batches, steps: steps, paths: paths, cdfValues: totalValues, jobs: jobs) { $0.totals } : nil
+        var own = ColumnSummarizer(paths: paths, cdfValues: request.targets.filter { !isFlow || !$0.cumulative }.map(\.value))
+        var totals = isFlow ? ColumnSummarizer(paths: paths, cdfValues: request.targets.filter(\.cumulative).map(\.value)) : nil
+        let sampleCount = min(request.sampleCount, paths)
+        var samples = [[Double]](repeating: [], count: sampleCount)
+        for m in simulator.clock.gridIndices {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var b = worker
+                while b < batchCount {
+                    simulator.advance(batches[b], to: m)
+                    b += workers
+                }
+            }
+            own.add(batches) { $0.values }
+            totals?.add(batches) { $0.totals }
+            for p in 0..<sampleCount { samples[p].append(batches[p / size].values[p % size]) }
+        }
 
         let targetSummaries = request.targets.map { _ in TargetSummary() }
         let targetWorkers = max(1, min(jobs, request.targets.count))
@@ -212,61 +225,10 @@ public enum Forecaster {
             }
         }
 
-        var samples: [[Double]] = []
-        for p in 0..<min(request.sampleCount, paths) {
-            let batch = batches[p / size]
-            let i = p - batch.start
-            samples.append((0..<steps).map { batch.values[$0 * batch.count + i] })
-        }
-        var forecast = VariantForecast(variant: variant, grid: request.grid, own: summary,
+        var forecast = VariantForecast(variant: variant, grid: request.grid, own: own.summary,
                                        feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
-        forecast.cumulative = totals
-        return (forecast, batches.reduce(0) { $0 + $1.fallbackCount })
-    }
-
-    /// Per grid point of one quantity over all paths: the hub quantiles (by selection of the
-    /// order statistics they read, the same values as sorting; OrderStatistics), the mean
-    /// and the CDF at `cdfValues`. Parallel over grid points, each a pass in path order.
-    private static func summarise(_ batches: [PathBatch], steps: Int, paths: Int, cdfValues unsorted: [Double], jobs: Int,
-                                  _ quantity: @escaping @Sendable (PathBatch) -> [Double]) -> SeriesSummary {
-        let levels = hubQuantileLevels
-        let cdfValues = Array(Set(unsorted)).sorted()
-        let summaries = (0..<steps).map { _ in GridSummary() }
-        let reducers = max(1, min(jobs, steps))
-        let ranks = Array(Set(levels.flatMap { SampleQuantiles.ranks(count: paths, $0) })).sorted()
-        let rankSlot = Dictionary(uniqueKeysWithValues: ranks.enumerated().map { ($1, $0) })
-        DispatchQueue.concurrentPerform(iterations: reducers) { worker in
-            var column = [Double](repeating: 0, count: paths)
-            var selector = OrderStatistics()
-            var atMost = [Int](repeating: 0, count: cdfValues.count)
-            var h = worker
-            while h < steps {
-                for batch in batches {
-                    let values = quantity(batch), start = batch.start, count = batch.count
-                    for i in 0..<count { column[start + i] = values[h * count + i] }
-                }
-                var sum = 0.0
-                for v in column { sum += v }
-                for k in 0..<cdfValues.count {
-                    let c = cdfValues[k]
-                    var below = 0
-                    for v in column where v <= c { below += 1 }
-                    atMost[k] = below
-                }
-                let selected = selector.select(column, ranks: ranks)
-                let summary = summaries[h]
-                summary.mean = sum / Double(paths)
-                summary.quantiles = levels.map { p in
-                    SampleQuantiles.quantile(count: paths, p) { selected[rankSlot[$0]!] }
-                }
-                summary.cdf = atMost.map { Double($0) / Double(paths) }
-                h += reducers
-            }
-        }
-        let medianLevel = levels.firstIndex(of: 0.5)
-        return SeriesSummary(levels: levels, quantiles: summaries.map(\.quantiles), mean: summaries.map(\.mean),
-                             median: summaries.map { s in medianLevel.map { s.quantiles[$0] } ?? .nan },
-                             cdfValues: cdfValues, cdf: summaries.map(\.cdf))
+        forecast.cumulative = totals?.summary
+        return (forecast, batches.reduce(0) { $0 + $1.fallbackCount }, batches.reduce(0) { $0 + $1.sanitisedCount })
     }
 
     /// The series as it is fitted: with the default ceiling prior of a bounded level

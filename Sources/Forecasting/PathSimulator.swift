@@ -65,25 +65,42 @@ struct PathSimulator: Sendable {
 
     var referenceTime: Double { clock.referenceTime }
 
-    func simulate(_ batch: PathBatch, _ workspace: inout BatchWorkspace) {
-        let steps = clock.gridIndices.count
-        let count = batch.count
-        let targetCount = targets.count
-        var values = [Double](repeating: 0, count: steps * count)
-        var totals = isFlow ? [Double](repeating: 0, count: steps * count) : []
-        var deadlineValues = [Double](repeating: .nan, count: targetCount * count)
-        var reachTimes = [Double](repeating: .infinity, count: targetCount * count)
-        var fallbacks = 0
+    /// Per target: where its deadline falls and, for a flow, how the running total one
+    /// reporting period before it is read (``TargetClockPlan``).
+    let targetPlans: [TargetClockPlan]
 
-        // Pass 1: families and the normals of the parameter draws, then one dgemm per family.
+    init(models: [FamilyModel], cumulativeWeights: [Double], seed: UInt64, clock: SimulationClock, lastObserved: Double?,
+         isFlow: Bool, scale: NaturalScale, observationFloor: Double, scenarioCeiling: Double, levers: VariantLeverPlan,
+         targets: [SimulationTarget], flows: ObservedFlows) {
+        self.models = models
+        self.cumulativeWeights = cumulativeWeights
+        self.seed = seed
+        self.clock = clock
+        self.lastObserved = lastObserved
+        self.isFlow = isFlow
+        self.scale = scale
+        self.observationFloor = observationFloor
+        self.scenarioCeiling = scenarioCeiling
+        self.levers = levers
+        self.targets = targets
+        self.flows = flows
+        targetPlans = targets.map { TargetClockPlan($0, clock: clock, flows: flows, isFlow: isFlow) }
+    }
+
+    /// Draws every path's family, parameters and levers (one dgemm per family and batch) and
+    /// puts the paths at the reference point.
+    func prepare(_ batch: PathBatch, _ workspace: inout BatchWorkspace) {
+        let count = batch.count
         for f in models.indices where models[f].sampler.identifiedCount > 0 {
             let elements = workspace.normals[f].elements.count
             for e in 0..<elements { workspace.normals[f].elements[e] = 0 }
         }
+        batch.streams = (0..<count).map { CounterBasedRandomStream(seed: seed, path: batch.start + $0) }
+        batch.family = [Int](repeating: 0, count: count)
         for i in 0..<count {
-            let stream = CounterBasedRandomStream(seed: seed, path: batch.start + i)
+            let stream = batch.streams[i]
             let f = family(stream.uniform(RandomDrawLayout.family))
-            workspace.familyOf[i] = f
+            batch.family[i] = f
             models[f].sampler.fillNormals(stream, row: i, into: &workspace.normals[f])
         }
         do {
@@ -94,41 +111,180 @@ struct PathSimulator: Sendable {
             batch.failure = error
             return
         }
-
-        // Pass 2: each path over the clock.
+        let targetCount = targets.count
+        batch.curves.removeAll(keepingCapacity: true)
+        batch.draws.removeAll(keepingCapacity: true)
+        batch.levers.removeAll(keepingCapacity: true)
+        batch.noise = [Double](repeating: 0, count: count)
+        batch.latent = batch.noise
+        batch.series = batch.noise
+        batch.values = batch.noise
+        batch.totals = isFlow ? batch.noise : []
+        batch.period = [Int](repeating: 0, count: count)
+        batch.shiftPending = [Bool](repeating: false, count: count)
+        batch.deadlineValues = [Double](repeating: .nan, count: targetCount * count)
+        batch.reachTimes = [Double](repeating: .infinity, count: targetCount * count)
+        batch.lookbackTotals = isFlow ? [Double](repeating: .nan, count: targetCount * count) : []
         for i in 0..<count {
-            let stream = CounterBasedRandomStream(seed: seed, path: batch.start + i)
-            let f = workspace.familyOf[i]
+            let stream = batch.streams[i]
+            let f = batch.family[i]
             let model = models[f]
             model.sampler.naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
             let draw = levers.draw(stream)
-            if !simulatePath(model, workspace.theta[f], draw, stream, &workspace) {
-                fallbacks += 1
-                _ = simulatePath(model, model.estimates, draw, stream, &workspace)
+            var curve = model.curve.evaluator(workspace.theta[f])
+            var pathLevers = self.pathLevers(model, curve, workspace.theta[f], draw)
+            var start = startState(model, curve, draw, pathLevers, stream)
+            if start == nil {
+                // A far-tail draw (an exponential growth rate) that overflows: the path is run
+                // at the estimates, with its own noise and levers, and counted.
+                batch.fallbackCount += 1
+                curve = model.curve.evaluator(model.estimates)
+                pathLevers = self.pathLevers(model, curve, model.estimates, draw)
+                start = startState(model, curve, draw, pathLevers, stream) ?? (latent: 0, noise: 0)
             }
-            let path = workspace.series
-            for (h, m) in clock.gridIndices.enumerated() {
-                if isFlow {
-                    let previous = h == 0 ? path[0] : path[clock.gridIndices[h - 1] + 1]
-                    values[h * count + i] = path[m + 1] - previous
-                    totals[h * count + i] = path[m + 1]
-                } else {
-                    values[h * count + i] = path[m + 1]
+            let (latent0, noise0) = start!
+            batch.curves.append(curve)
+            batch.draws.append(draw)
+            batch.levers.append(pathLevers)
+            batch.noise[i] = noise0
+            batch.latent[i] = latent0
+            let series0 = isFlow ? flows.total : (lastObserved ?? latent0)
+            batch.series[i] = series0
+            batch.shiftPending[i] = isFlow && draw.shift != 0
+            for j in 0..<targetCount {
+                if let observed = targetPlans[j].observedLookback { batch.lookbackTotals[j * count + i] = observed }
+                // Reached at the reference: the compared value is already at or above it.
+                if targets[j].earliest < .infinity, series0 >= targets[j].value, referenceTime >= targets[j].earliest {
+                    batch.reachTimes[j * count + i] = referenceTime
                 }
-            }
-            for (j, target) in targets.enumerated() {
-                if let position = target.deadline {
-                    deadlineValues[j * count + i] = valueAtDeadline(j, target, position, model, workspace.theta[f], draw,
-                                                                    stream, workspace)
-                }
-                reachTimes[j * count + i] = firstReached(target, workspace.series)
             }
         }
-        batch.values = values
-        batch.totals = totals
-        batch.deadlineValues = deadlineValues
-        batch.reachTimes = reachTimes
-        batch.fallbackCount = fallbacks
+        batch.totalAtLastGrid = isFlow ? batch.series : []
+        batch.clockIndex = -1
+    }
+
+    /// The latent level and the deviation at the reference, or nil when either, or the level
+    /// at the last clock point, is not finite. The deviation puts the measurement on the last
+    /// observation; without observations it is a draw from the stationary distribution.
+    func startState(_ model: FamilyModel, _ curve: LaunchAnchoredCurve.Evaluator, _ draw: VariantLeverPlan.Draw,
+                    _ pathLevers: PathLevers, _ stream: CounterBasedRandomStream) -> (latent: Double, noise: Double)? {
+        let latentLevel = latent(curve, at: referenceTime, draw, pathLevers)
+        guard latentLevel.isFinite else { return nil }
+        if let end = clock.times.last, !latent(curve, at: end, draw, pathLevers).isFinite { return nil }
+        let e: Double
+        if isFlow {
+            if let last = flows.last {
+                let modelled = curve.level(at: last.end) - curve.level(at: last.start)
+                e = scale.transformObserved(last.flow, floor: observationFloor) - scale.transformObserved(modelled, floor: observationFloor)
+            } else {
+                e = model.residual.sigma * stream.normal(RandomDrawLayout.stationaryStart)
+            }
+        } else if let lastObserved {
+            e = scale.transformObserved(lastObserved, floor: observationFloor) - scale.transformObserved(latentLevel, floor: observationFloor)
+        } else {
+            e = model.residual.sigma * stream.normal(RandomDrawLayout.stationaryStart)
+        }
+        guard e.isFinite else { return nil }
+        return (latentLevel, e)
+    }
+
+    /// Advances every path of the batch, clock step by clock step, to clock point `last`
+    /// (the grid point it belongs to), tracking each target's first crossing and deadline
+    /// value on the way, and leaves the grid point's values in `batch.values` (and the
+    /// running totals of a flow in `batch.totals`).
+    func advance(_ batch: PathBatch, to last: Int) {
+        let count = batch.count
+        let targetCount = targets.count
+        let t0 = referenceTime
+        for m in (batch.clockIndex + 1)...last {
+            let t = clock.times[m]
+            let previousTime = m == 0 ? t0 : clock.times[m - 1]
+            for i in 0..<count {
+                let stream = batch.streams[i]
+                let model = models[batch.family[i]]
+                let draw = batch.draws[i]
+                let pathLevers = batch.levers[i]
+                let curve = batch.curves[i]
+                var e = batch.noise[i]
+                let previousNoise = e
+                let previousLatent = batch.latent[i]
+                let previousSeries = batch.series[i]
+                if isFlow {
+                    // A flow's noise was fitted to whole reporting periods: one deviation per
+                    // period (k = 1, 2, … periods of `flows.period` after the reference, on a
+                    // fixed alignment), shared by its months, so a period's flow has the fitted
+                    // σ whatever the output step (monthly draws would average it away).
+                    let k = max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up)))
+                    var period = batch.period[i]
+                    while period < k {
+                        period += 1
+                        e = model.residual.next(e, over: flows.period,
+                                                innovation: stream.normal(RandomDrawLayout.residualInnovations + period - 1))
+                    }
+                    batch.period[i] = period
+                } else {
+                    e = model.decays[m] * e + model.innovationSDs[m] * stream.normal(RandomDrawLayout.residualInnovations + m)
+                }
+                var level = latent(curve, at: t, draw, pathLevers)
+                var finite = true
+                if !level.isFinite { finite = false; level = previousLatent }
+                let increase = max(level - previousLatent, 0)
+                let running = max(previousLatent, level)
+                let y: Double
+                if isFlow {
+                    // The month's flow: the latent increase, with multiplicative noise.
+                    var flow = increase * exp(e)
+                    if batch.shiftPending[i] && t > levers.fromTime { flow += draw.shift; batch.shiftPending[i] = false }
+                    if !flow.isFinite { finite = false; flow = 0 }
+                    y = previousSeries + flow
+                } else {
+                    let deviation = model.calibratedErrors?.map(e, horizon: t - t0) ?? e
+                    let measured = scale.inverse(scale.transform(running) + deviation)
+                    if measured.isFinite { y = measured } else { finite = false; y = previousSeries }
+                }
+                if !finite { batch.sanitisedCount += 1 }
+                batch.noise[i] = e
+                batch.latent[i] = running
+                batch.series[i] = y
+
+                for j in 0..<targetCount {
+                    let target = targets[j], plan = targetPlans[j]
+                    let slot = j * count + i
+                    // The first crossing, linear between this clock point and the one before.
+                    if target.earliest < .infinity, batch.reachTimes[slot] == .infinity, y >= target.value, t >= target.earliest {
+                        let fraction = y > previousSeries ? (target.value - previousSeries) / (y - previousSeries) : 1
+                        batch.reachTimes[slot] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), target.earliest)
+                    }
+                    if isFlow, plan.lookbackIndex == m {
+                        batch.lookbackTotals[slot] = previousSeries + plan.lookbackWeight * (y - previousSeries)
+                    }
+                    guard let position = target.deadline, position.index == m else { continue }
+                    if isFlow {
+                        let w = t > previousTime ? (position.time - previousTime) / (t - previousTime) : 1
+                        let now = previousSeries + w * (y - previousSeries)
+                        batch.deadlineValues[slot] = target.cumulative ? now : now - batch.lookbackTotals[slot]
+                    } else if position.isOnClock {
+                        batch.deadlineValues[slot] = y
+                    } else {
+                        batch.deadlineValues[slot] = bridgedValue(j, position, model, curve, draw, pathLevers, stream,
+                                                                  latentBefore: previousLatent, noiseBefore: previousNoise,
+                                                                  noiseAfter: e, fallback: previousSeries)
+                    }
+                }
+            }
+            if clock.isGridPoint[m] {
+                for i in 0..<count {
+                    if isFlow {
+                        batch.values[i] = batch.series[i] - batch.totalAtLastGrid[i]
+                        batch.totals[i] = batch.series[i]
+                        batch.totalAtLastGrid[i] = batch.series[i]
+                    } else {
+                        batch.values[i] = batch.series[i]
+                    }
+                }
+            }
+        }
+        batch.clockIndex = last
     }
 
     /// The family whose cumulative-weight interval holds u.
@@ -180,82 +336,6 @@ struct PathSimulator: Sendable {
         return nil
     }
 
-    /// One path into the workspace's clock arrays; false if a value was not finite (then the
-    /// arrays are sanitised).
-    @inline(__always)
-    func simulatePath(_ model: FamilyModel, _ theta: [Double], _ draw: VariantLeverPlan.Draw,
-                      _ stream: CounterBasedRandomStream, _ workspace: inout BatchWorkspace) -> Bool {
-        let curve = model.curve.evaluator(theta)
-        let pathLevers = self.pathLevers(model, curve, theta, draw)
-        let t0 = referenceTime
-        let sigma = model.residual.sigma
-        var finite = true
-        var latentLevel = latent(curve, at: t0, draw, pathLevers)
-        if !latentLevel.isFinite { finite = false; latentLevel = 0 }
-        workspace.latent[0] = latentLevel
-
-        // The deviation at the reference: the one that puts the measurement on the last
-        // observation; without observations, a draw from the stationary distribution.
-        var e: Double
-        if isFlow {
-            if let last = flows.last {
-                let modelled = curve.level(at: last.end) - curve.level(at: last.start)
-                e = scale.transformObserved(last.flow, floor: observationFloor) - scale.transformObserved(modelled, floor: observationFloor)
-            } else {
-                e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
-            }
-        } else if let lastObserved {
-            e = scale.transformObserved(lastObserved, floor: observationFloor) - scale.transformObserved(latentLevel, floor: observationFloor)
-        } else {
-            e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
-        }
-        if !e.isFinite { finite = false; e = 0 }
-        workspace.noise[0] = e
-        workspace.series[0] = isFlow ? flows.total : (lastObserved ?? latentLevel)
-
-        var running = latentLevel
-        var total = flows.total
-        var shiftPending = isFlow && draw.shift != 0
-        var period = 0
-        for m in 0..<clock.times.count {
-            let t = clock.times[m]
-            if isFlow {
-                // A flow's noise was fitted to whole reporting periods: one deviation per
-                // period (k = 1, 2, … periods of `flows.period` after the reference, on a
-                // fixed alignment), shared by its months, so a period's flow has the fitted
-                // σ whatever the output step (monthly draws would average it away).
-                let k = max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up)))
-                while period < k {
-                    period += 1
-                    e = model.residual.next(e, over: flows.period,
-                                            innovation: stream.normal(RandomDrawLayout.residualInnovations + period - 1))
-                }
-            } else {
-                e = model.decays[m] * e + model.innovationSDs[m] * stream.normal(RandomDrawLayout.residualInnovations + m)
-            }
-            var level = latent(curve, at: t, draw, pathLevers)
-            if !level.isFinite { finite = false; level = running }
-            let increase = max(level - running, 0)
-            running = max(running, level)
-            workspace.latent[m + 1] = running
-            workspace.noise[m + 1] = e
-            if isFlow {
-                // The month's flow: the latent increase, with multiplicative noise.
-                var flow = increase * exp(e)
-                if shiftPending && t > levers.fromTime { flow += draw.shift; shiftPending = false }
-                if !flow.isFinite { finite = false; flow = 0 }
-                total += flow
-                workspace.series[m + 1] = total
-            } else {
-                let deviation = model.calibratedErrors?.map(e, horizon: t - t0) ?? e
-                var y = scale.inverse(scale.transform(running) + deviation)
-                if !y.isFinite { finite = false; y = workspace.series[m] }
-                workspace.series[m + 1] = y
-            }
-        }
-        return finite
-    }
-
     /// A ceiling lever stretches the headroom above the level at `from` (VariantLeverPlan),
     /// towards c·K but never past the metric's bound; a level shift on a bounded metric
     /// becomes a shift of h (``PathLevers``).
@@ -279,73 +359,46 @@ struct PathSimulator: Sendable {
         return out
     }
 
-    /// The running total of a flow path at time t ≤ the last clock point: observed before the
-    /// reference, linear within a month after it.
-    @inline(__always)
-    func total(at t: Double, _ series: [Double]) -> Double {
-        if t <= referenceTime { return flows.total(at: t) }
-        var previous = referenceTime
+    /// The measured value at a deadline between two month ends: the latent curve at the
+    /// deadline (never below the latent level before it) and the OU bridge between the
+    /// deviations at the two month ends.
+    func bridgedValue(_ j: Int, _ position: ClockPosition, _ model: FamilyModel, _ curve: LaunchAnchoredCurve.Evaluator,
+                      _ draw: VariantLeverPlan.Draw, _ pathLevers: PathLevers, _ stream: CounterBasedRandomStream,
+                      latentBefore: Double, noiseBefore: Double, noiseAfter: Double, fallback: Double) -> Double {
+        var level = latent(curve, at: position.time, draw, pathLevers)
+        level = max(level.isFinite ? level : 0, latentBefore)
+        var e = model.residual.bridge(noiseBefore, noiseAfter, before: position.before, after: position.after,
+                                      innovation: stream.normal(RandomDrawLayout.deadlineBridge + j))
+        if let calibrated = model.calibratedErrors { e = calibrated.map(e, horizon: position.time - referenceTime) }
+        let y = scale.inverse(scale.transform(level) + e)
+        return y.isFinite ? y : fallback
+    }
+}
+
+/// How one target is read off the clock (``PathSimulator``): for a flow, the running total
+/// one reporting period before the deadline — observed (before the reference) or read
+/// within clock step `lookbackIndex` at `lookbackWeight` between its two month ends.
+struct TargetClockPlan: Sendable {
+    var observedLookback: Double?
+    var lookbackIndex = -1
+    var lookbackWeight = 0.0
+
+    init(_ target: SimulationTarget, clock: SimulationClock, flows: ObservedFlows, isFlow: Bool) {
+        guard isFlow, let position = target.deadline else { return }
+        let t = position.time - flows.period
+        if t <= clock.referenceTime {
+            observedLookback = flows.total(at: t)
+            return
+        }
+        var previous = clock.referenceTime
         for m in 0..<clock.times.count {
             let tm = clock.times[m]
             if t <= tm {
-                let w = tm > previous ? (t - previous) / (tm - previous) : 1
-                return series[m] + w * (series[m + 1] - series[m])
+                lookbackIndex = m
+                lookbackWeight = tm > previous ? (t - previous) / (tm - previous) : 1
+                return
             }
             previous = tm
         }
-        return series[clock.times.count]
-    }
-
-    /// What target j compares at clock point m (0: the reference).
-    @inline(__always)
-    func compared(_ target: SimulationTarget, at m: Int, _ series: [Double]) -> Double {
-        guard isFlow, !target.cumulative else { return series[m] }
-        let t = m == 0 ? referenceTime : clock.times[m - 1]
-        return series[m] - total(at: t - flows.period, series)
-    }
-
-    /// The compared value at a deadline: on a month end, the path's value there; between two,
-    /// the latent curve at the deadline and the OU bridge (levels), or the total interpolated
-    /// within the month (flows).
-    func valueAtDeadline(_ j: Int, _ target: SimulationTarget, _ position: ClockPosition, _ model: FamilyModel,
-                         _ theta: [Double], _ draw: VariantLeverPlan.Draw, _ stream: CounterBasedRandomStream,
-                         _ workspace: BatchWorkspace) -> Double {
-        let m = position.index
-        if isFlow {
-            let now = total(at: position.time, workspace.series)
-            return target.cumulative ? now : now - total(at: position.time - flows.period, workspace.series)
-        }
-        if position.isOnClock { return workspace.series[m + 1] }
-        let curve = model.curve.evaluator(theta)
-        var level = latent(curve, at: position.time, draw, pathLevers(model, curve, theta, draw))
-        level = max(level.isFinite ? level : 0, workspace.latent[m])
-        var e = model.residual.bridge(workspace.noise[m], workspace.noise[m + 1], before: position.before,
-                                      after: position.after, innovation: stream.normal(RandomDrawLayout.deadlineBridge + j))
-        if let calibrated = model.calibratedErrors { e = calibrated.map(e, horizon: position.time - referenceTime) }
-        let y = scale.inverse(scale.transform(level) + e)
-        return y.isFinite ? y : workspace.series[m]
-    }
-
-    /// The decimal year the path first reaches the target: linear between the clock point
-    /// where it is first at or above and the point before (the reference point before the
-    /// first); +∞ if it never does by the horizon.
-    @inline(__always)
-    func firstReached(_ target: SimulationTarget, _ series: [Double]) -> Double {
-        guard target.earliest < .infinity else { return .infinity }
-        let value = target.value
-        var previousValue = compared(target, at: 0, series)
-        if previousValue >= value && referenceTime >= target.earliest { return referenceTime }
-        var previousTime = referenceTime
-        for m in 0..<clock.times.count {
-            let y = compared(target, at: m + 1, series)
-            let t = clock.times[m]
-            if y >= value && t >= target.earliest {
-                let fraction = y > previousValue ? (value - previousValue) / (y - previousValue) : 1
-                return max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), target.earliest)
-            }
-            previousTime = t
-            previousValue = y
-        }
-        return .infinity
     }
 }

@@ -11,6 +11,8 @@ struct SimulationClock: Sendable {
     let times: [Double]
     /// For grid date h, its index in `times`.
     let gridIndices: [Int]
+    /// Per clock point: whether it is a grid date.
+    let isGridPoint: [Bool]
 
     init(grid: ForecastGrid) {
         let reference = grid.referenceDate
@@ -19,6 +21,9 @@ struct SimulationClock: Sendable {
         let count = months.last ?? 0
         times = (0..<count).map { reference.endOfMonth(after: $0 + 1).decimalYear }
         gridIndices = months.map { $0 - 1 }
+        var isGridPoint = [Bool](repeating: false, count: count)
+        for m in gridIndices { isGridPoint[m] = true }
+        self.isGridPoint = isGridPoint
         for (h, date) in grid.dates.enumerated() {
             precondition(reference.endOfMonth(after: months[h]) == date, "grid dates are month ends after the reference")
         }

@@ -27,7 +27,9 @@ import LinearAlgebra
 /// What does not hold: this is not a cryptographic generator, and streams are not
 /// independent in a provable sense (as with any non-cryptographic generator).
 public struct CounterBasedRandomStream: Sendable {
-    static let gamma = SplitMix64.gamma
+    /// SplitMix64's γ (written out: a constant from another module would be read through a
+    /// lazily initialised global at every draw).
+    static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     let key: UInt64
 
@@ -35,6 +37,9 @@ public struct CounterBasedRandomStream: Sendable {
         let seedKey = Self.mix(seed &+ Self.gamma)
         key = Self.mix(seedKey &+ (UInt64(path) &+ 1) &* Self.gamma)
     }
+
+    /// The stream whose key is `key` (a batch keeps the keys of its paths, not their streams).
+    init(key: UInt64) { self.key = key }
 
     @inline(__always)
     static func mix(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }
@@ -52,11 +57,18 @@ public struct CounterBasedRandomStream: Sendable {
         (Double(bits(index) >> 11) + 0.5) * 0x1p-53
     }
 
-    /// Standard normal by inversion of one uniform (one draw index per normal, so the layout
-    /// of draws is fixed whatever the values).
+    /// Standard normal from the bits of draw `index` by the ziggurat method
+    /// (``NormalZiggurat``; one draw index per normal, so the layout of draws is fixed
+    /// whatever the values).
     @inline(__always)
     public func normal(_ index: Int) -> Double {
-        StandardNormal.quantile(uniform(index))
+        NormalZiggurat.normal(bits(index))
+    }
+
+    /// ``normal(_:)`` with the ziggurat's tables read once by the caller's loop.
+    @inline(__always)
+    func normal(_ index: Int, _ tables: NormalZiggurat.Tables) -> Double {
+        NormalZiggurat.normal(bits(index), tables)
     }
 }
 

@@ -192,10 +192,16 @@ public enum Forecaster {
                     b += workers
                 }
             }
-            own.add(batches) { $0.values }
+            own.add(batches) { $0.gridValues }
             totals?.add(batches) { $0.totals }
-            for p in 0..<sampleCount { samples[p].append(batches[p / size].values[p % size]) }
+            for p in 0..<sampleCount { samples[p].append(batches[p / size].gridValues[p % size]) }
         }
+        // What the targets need from here on: the reach dates and deadline values. The rest of
+        // the paths' state and the summarisers' buffers are released first.
+        let ownSummary = own.summary, totalsSummary = totals?.summary
+        own = ColumnSummarizer(paths: 0, cdfValues: [])
+        totals = nil
+        for batch in batches { batch.releaseState() }
 
         let targetSummaries = request.targets.map { _ in TargetSummary() }
         let targetWorkers = max(1, min(jobs, request.targets.count))
@@ -225,9 +231,9 @@ public enum Forecaster {
             }
         }
 
-        var forecast = VariantForecast(variant: variant, grid: request.grid, own: own.summary,
+        var forecast = VariantForecast(variant: variant, grid: request.grid, own: ownSummary,
                                        feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
-        forecast.cumulative = totals?.summary
+        forecast.cumulative = totalsSummary
         return (forecast, batches.reduce(0) { $0 + $1.fallbackCount }, batches.reduce(0) { $0 + $1.sanitisedCount })
     }
 

@@ -52,6 +52,8 @@ struct ParameterSampler: Sendable {
     let scale: Double
     /// ν of the t scale mixture; nil: Gaussian draws.
     let degreesOfFreedom: Double?
+    /// χ²_ν's quantile by table when ν is one the sampler uses (``ChiSquareQuantileTable``).
+    let mixingTable: ChiSquareQuantileTable?
     /// Plain-language notes for ForecastResult.assumptions.
     let notes: [String]
     /// The lowest ceiling a path may draw (the last observation of a cumulative level), with
@@ -71,6 +73,9 @@ struct ParameterSampler: Sendable {
         self.degreesOfFreedom = degreesOfFreedom.map { nu in
             let residualDegrees = Double(fit.observationCount - fit.freeParameterCount)
             return fit.noiseSource == .estimated && residualDegrees > 0 ? min(nu, residualDegrees) : nu
+        }
+        mixingTable = self.degreesOfFreedom.flatMap {
+            ChiSquareQuantileTable.shared(degreesOfFreedom: $0, from: Self.mixingTruncation)
         }
         precondition(k <= RandomDrawLayout.maximumParameters, "at most \(RandomDrawLayout.maximumParameters) free parameters")
         let sigma = fit.unconstrainedCovariance
@@ -155,13 +160,16 @@ struct ParameterSampler: Sendable {
     /// 2,000 paths; it moves the backtest coverage by under 1 point.
     static let mixingTruncation = 0.02
 
-    /// w = √(ν/χ²_ν) of the path, χ²_ν by inversion of one uniform (truncated, see
+    /// w = √(ν/χ²_ν) of the path, χ²_ν by inversion of one uniform (by table for the ν the
+    /// sampler uses, ``ChiSquareQuantileTable``; truncated, see
     /// ``mixingTruncation``); 1 without ν.
     @inline(__always)
     func mixingScale(_ stream: CounterBasedRandomStream) -> Double {
         guard let nu = degreesOfFreedom, !identified.isEmpty else { return 1 }
-        let u = Self.mixingTruncation + (1 - Self.mixingTruncation) * stream.uniform(RandomDrawLayout.parameterScaleMixture)
-        return (nu / ChiSquare.quantile(u, degreesOfFreedom: nu)).squareRoot()
+        // 0.02 + 0.98·U can round up to 1 for the largest uniforms: read it as 1 − 2⁻⁵³.
+        let u = min(Self.mixingTruncation + (1 - Self.mixingTruncation) * stream.uniform(RandomDrawLayout.parameterScaleMixture),
+                    1 - 0x1p-53)
+        return (nu / (mixingTable?.quantile(u) ?? ChiSquare.quantile(u, degreesOfFreedom: nu))).squareRoot()
     }
 
     /// Writes the normals of path `stream` into row `row` of Z (B × identifiedCount).
@@ -276,84 +284,4 @@ extension RandomDrawLayout {
     /// The uniform behind w = √(ν/χ²_ν), the path's multivariate-t scale (``ParameterSampler``):
     /// the one free slot between the lever uniforms (28–30) and the residual innovations (32…).
     static let parameterScaleMixture = 31
-}
-
-/// Quantiles of the χ² distribution, for the t scale mixture of the parameter draws.
-enum ChiSquare {
-    /// F⁻¹(p) for χ²_ν: x = 2·P⁻¹(ν/2, p), P the regularised lower incomplete gamma function.
-    /// Start from the Wilson–Hilferty approximation (x ≈ ν(1 − 2/(9ν) + z√(2/(9ν)))³), or the
-    /// small-x limit P(a, y) ≈ yᵃ/Γ(a + 1) in the lower tail, then safeguarded Newton steps on
-    /// log P (Numerical Recipes, 3rd ed., §6.2 and §6.14). Relative error below 1e-10.
-    static func quantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
-        precondition(nu > 0 && p > 0 && p < 1)
-        let a = nu / 2
-        let logGammaA1 = logGamma(a + 1)
-        // Loop invariants, computed once (the same values as in the loop).
-        let logGammaA = logGamma(a), logP = log(p), logNormaliser = logGammaA1 - log(a)
-        let z = StandardNormal.quantile(p)
-        let c = 2 / (9 * nu)
-        let base = 1 - c + z * c.squareRoot()
-        // y = x/2; lower-tail limit: P(a, y) ≈ yᵃ/Γ(a + 1).
-        let tail = exp((logP + logGammaA1) / a)
-        var y = base > 0.2 ? nu * base * base * base / 2 : tail
-        if !(y > 0) || !y.isFinite { y = tail }
-        var lo = 0.0, hi = Double.infinity
-        for _ in 0..<100 {
-            let value = regularizedLowerGamma(a, y, logGammaA: logGammaA)
-            if value < p { lo = y } else { hi = y }
-            // d/dy log P = y^{a−1}e^{−y}/(Γ(a)·P); Newton on log P is well behaved in both tails.
-            let logDensity = (a - 1) * log(y) - y - logNormaliser
-            let logValue = log(value)
-            let step = (logValue - logP) / exp(logDensity - logValue)
-            var next = y - step
-            if !(next > lo && next < hi) { next = hi.isFinite ? (lo + hi) / 2 : max(2 * y, lo * 2 + 1e-300) }
-            if abs(next - y) <= 1e-13 * y { y = next; break }
-            y = next
-        }
-        return 2 * y
-    }
-
-    /// log Γ(x) for x > 0 (C's lgamma, whose sign output is irrelevant here).
-    static func logGamma(_ x: Double) -> Double {
-        var sign: Int32 = 0
-        return lgamma_r(x, &sign)
-    }
-
-    /// P(a, x) = γ(a, x)/Γ(a): the series for x < a + 1, otherwise 1 − Q by Lentz's continued
-    /// fraction (Numerical Recipes, 3rd ed., §6.2).
-    static func regularizedLowerGamma(_ a: Double, _ x: Double) -> Double {
-        regularizedLowerGamma(a, x, logGammaA: logGamma(a))
-    }
-
-    /// P(a, x) with log Γ(a) given (the quantile's Newton loop computes it once).
-    @inline(__always)
-    static func regularizedLowerGamma(_ a: Double, _ x: Double, logGammaA: Double) -> Double {
-        if x <= 0 { return 0 }
-        let logPrefix = a * log(x) - x - logGammaA
-        if x < a + 1 {
-            var term = 1 / a, sum = term, n = a
-            for _ in 0..<1000 {
-                n += 1
-                term *= x / n
-                sum += term
-                if abs(term) < abs(sum) * 1e-16 { break }
-            }
-            return sum * exp(logPrefix)
-        }
-        let tiny = 1e-300
-        var b = x + 1 - a, cc = 1 / tiny, d = 1 / b, h = d
-        for i in 1...1000 {
-            let an = -Double(i) * (Double(i) - a)
-            b += 2
-            d = an * d + b
-            if abs(d) < tiny { d = tiny }
-            cc = b + an / cc
-            if abs(cc) < tiny { cc = tiny }
-            d = 1 / d
-            let delta = d * cc
-            h *= delta
-            if abs(delta - 1) < 1e-16 { break }
-        }
-        return 1 - exp(logPrefix) * h
-    }
 }

@@ -11,10 +11,14 @@ final class PathBatch: @unchecked Sendable {
     let count: Int
 
     // Set once by ``PathSimulator/prepare(_:_:)``.
-    /// The path's random stream (seed, path).
-    var streams: [CounterBasedRandomStream] = []
-    var family: [Int] = []
-    var curves: [LaunchAnchoredCurve.Evaluator] = []
+    /// The key of the path's random stream (seed, path): ``CounterBasedRandomStream/init(key:)``.
+    var keys: [UInt64] = []
+    var family: [UInt8] = []
+    /// The path's curve parameters (the family's curve is the model's), as θ and the value
+    /// at launch in two arrays (a `PackedParameters` array would pad each to 64 bytes).
+    var thetas: [SIMD4<Double>] = []
+    var atLaunch: [Double] = []
+    /// The variant's levers as drawn for each path; empty for a variant without levers.
     var draws: [VariantLeverPlan.Draw] = []
     var levers: [PathSimulator.PathLevers] = []
 
@@ -31,8 +35,8 @@ final class PathBatch: @unchecked Sendable {
     var shiftPending: [Bool] = []
     var totalAtLastGrid: [Double] = []
 
-    /// The values at the latest grid point (a flow: the flow of the grid period) and, for
-    /// flows, the running total there.
+    /// Flows: the flow of the grid period at the latest grid point and the running total
+    /// there. A level's value there is `series` itself (``gridValues``).
     var values: [Double] = []
     var totals: [Double] = []
     /// Per target j: [j·count + i]; the compared value at the deadline (NaN when the deadline
@@ -47,6 +51,22 @@ final class PathBatch: @unchecked Sendable {
     var fallbackCount = 0
     var sanitisedCount = 0
     var failure: (any Error)?
+
+    /// The values at the latest grid point.
+    var gridValues: [Double] { values.isEmpty ? series : values }
+
+    @inline(__always)
+    func parameters(_ i: Int) -> LaunchAnchoredCurve.PackedParameters {
+        LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i])
+    }
+
+    /// Frees everything but the per-target results (reach dates, deadline values) once the
+    /// last grid point is summarised.
+    func releaseState() {
+        keys = []; family = []; thetas = []; atLaunch = []; draws = []; levers = []
+        noise = []; latent = []; series = []; period = []; shiftPending = []; totalAtLastGrid = []
+        values = []; totals = []; lookbackTotals = []
+    }
 
     init(start: Int, count: Int) {
         self.start = start

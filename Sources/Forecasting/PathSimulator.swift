@@ -15,7 +15,10 @@ struct SimulationTarget: Sendable {
     let earliest: Double
 }
 
-/// Simulates the paths of one variant, batch by batch (DESIGN.md, "Monte Carlo").
+/// Simulates the paths of one variant, batch by batch and clock step by clock step
+/// (DESIGN.md, "Monte Carlo"): ``prepare(_:_:)`` draws a batch's paths, ``advance(_:to:)``
+/// moves all of them to the next grid point; the forecast summarises that grid point and
+/// moves on, so no path's trajectory is ever stored.
 ///
 /// Per path p (random numbers from ``CounterBasedRandomStream``(seed, p), common to all
 /// variants and to every output step):
@@ -28,7 +31,8 @@ struct SimulationTarget: Sendable {
 ///    noisy measurement);
 /// 5. the measurement y(t) = h⁻¹(h(L(t)) + e(t)), h the ``NaturalScale`` (logit of
 ///    [0, bound] for shares and "k of N" counts, log otherwise) and e the Ornstein–Uhlenbeck
-///    ``ResidualProcess``, started so that y(reference) is the last observation. No value
+///    ``ResidualProcess``, started so that y(reference) is the last observation; computed
+///    without h's logarithm (``NaturalScale/shifted(_:by:)``), four paths at a time. No value
 ///    is clipped to the ceiling, the bound or the last observation: the scale keeps y in
 ///    range, so no probability piles up there;
 /// 6. for flows: the flow of month m is the latent increase times e^(e_k), e_k the
@@ -38,8 +42,10 @@ struct SimulationTarget: Sendable {
 ///
 /// A deadline between two month ends is evaluated at the deadline itself (the latent curve
 /// there, the OU bridge between the month ends); reach dates are linear between clock
-/// points. A path whose drawn parameters make the curve non-finite (a far-tail draw of an
-/// exponential growth rate) is re-run with the estimates and counted; the count is reported.
+/// points. A path whose drawn parameters make the curve non-finite at the reference or at the
+/// horizon (a far-tail draw of an exponential growth rate) is run with the estimates instead;
+/// a value that is not finite in between is held at the path's last finite value. Both are
+/// counted and reported.
 struct PathSimulator: Sendable {
     /// Paths per batch. Fixed (not derived from the number of workers) so that every dgemm
     /// has the same shape; a shard of paths should start at a multiple of it.
@@ -95,12 +101,12 @@ struct PathSimulator: Sendable {
             let elements = workspace.normals[f].elements.count
             for e in 0..<elements { workspace.normals[f].elements[e] = 0 }
         }
-        batch.streams = (0..<count).map { CounterBasedRandomStream(seed: seed, path: batch.start + $0) }
-        batch.family = [Int](repeating: 0, count: count)
+        batch.keys = (0..<count).map { CounterBasedRandomStream(seed: seed, path: batch.start + $0).key }
+        batch.family = [UInt8](repeating: 0, count: count)
         for i in 0..<count {
-            let stream = batch.streams[i]
+            let stream = CounterBasedRandomStream(key: batch.keys[i])
             let f = family(stream.uniform(RandomDrawLayout.family))
-            batch.family[i] = f
+            batch.family[i] = UInt8(f)
             models[f].sampler.fillNormals(stream, row: i, into: &workspace.normals[f])
         }
         do {
@@ -112,22 +118,24 @@ struct PathSimulator: Sendable {
             return
         }
         let targetCount = targets.count
-        batch.curves.removeAll(keepingCapacity: true)
+        let withLevers = !levers.isBaseline
+        batch.thetas.removeAll(keepingCapacity: true)
+        batch.atLaunch.removeAll(keepingCapacity: true)
         batch.draws.removeAll(keepingCapacity: true)
         batch.levers.removeAll(keepingCapacity: true)
         batch.noise = [Double](repeating: 0, count: count)
         batch.latent = batch.noise
         batch.series = batch.noise
-        batch.values = batch.noise
+        batch.values = isFlow ? batch.noise : []
         batch.totals = isFlow ? batch.noise : []
-        batch.period = [Int](repeating: 0, count: count)
-        batch.shiftPending = [Bool](repeating: false, count: count)
+        batch.period = isFlow ? [Int](repeating: 0, count: count) : []
+        batch.shiftPending = isFlow ? [Bool](repeating: false, count: count) : []
         batch.deadlineValues = [Double](repeating: .nan, count: targetCount * count)
         batch.reachTimes = [Double](repeating: .infinity, count: targetCount * count)
         batch.lookbackTotals = isFlow ? [Double](repeating: .nan, count: targetCount * count) : []
         for i in 0..<count {
-            let stream = batch.streams[i]
-            let f = batch.family[i]
+            let stream = CounterBasedRandomStream(key: batch.keys[i])
+            let f = Int(batch.family[i])
             let model = models[f]
             model.sampler.naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
             let draw = levers.draw(stream)
@@ -143,14 +151,17 @@ struct PathSimulator: Sendable {
                 start = startState(model, curve, draw, pathLevers, stream) ?? (latent: 0, noise: 0)
             }
             let (latent0, noise0) = start!
-            batch.curves.append(curve)
-            batch.draws.append(draw)
-            batch.levers.append(pathLevers)
+            batch.thetas.append(curve.parameters.theta)
+            batch.atLaunch.append(curve.parameters.atLaunch)
+            if withLevers {
+                batch.draws.append(draw)
+                batch.levers.append(pathLevers)
+            }
             batch.noise[i] = noise0
             batch.latent[i] = latent0
             let series0 = isFlow ? flows.total : (lastObserved ?? latent0)
             batch.series[i] = series0
-            batch.shiftPending[i] = isFlow && draw.shift != 0
+            if isFlow { batch.shiftPending[i] = draw.shift != 0 }
             for j in 0..<targetCount {
                 if let observed = targetPlans[j].observedLookback { batch.lookbackTotals[j * count + i] = observed }
                 // Reached at the reference: the compared value is already at or above it.
@@ -196,94 +207,150 @@ struct PathSimulator: Sendable {
         let count = batch.count
         let targetCount = targets.count
         let t0 = referenceTime
+        // The state leaves the batch object for the loop (moved, not copied): local arrays
+        // are uniquely owned, so the loop does no reference counting and no exclusivity
+        // checks of a class's stored properties.
+        var noise = batch.noise, latents = batch.latent, series = batch.series, period = batch.period
+        var shiftPending = batch.shiftPending, reachTimes = batch.reachTimes, deadlineValues = batch.deadlineValues
+        var lookbackTotals = batch.lookbackTotals
+        batch.noise = []; batch.latent = []; batch.series = []; batch.period = []; batch.shiftPending = []
+        batch.reachTimes = []; batch.deadlineValues = []; batch.lookbackTotals = []
+        let keys = batch.keys, family = batch.family, thetas = batch.thetas, atLaunch = batch.atLaunch
+        let draws = batch.draws, pathLevers = batch.levers
+        let withLevers = !draws.isEmpty
+        let curves = models.map(\.curve)
+        let residuals = models.map(\.residual)
+        let calibrated = models.map(\.calibratedErrors)
+        let anyCalibrated = calibrated.contains { $0 != nil }
+        let vectorMeasurement = !isFlow && !anyCalibrated
+        var decay = [Double](repeating: 0, count: models.count), innovationSD = decay
+        let normalTables = NormalZiggurat.tables
+        // Per path of the current step: the deviation to apply, the latent level and the
+        // measured value (padded to a multiple of four for the vector measurement), and
+        // whether the curve was finite.
+        let padded = (count + 3) & ~3
+        var deviations = [Double](repeating: 0, count: padded), runningLevels = deviations, measured = deviations
+        var noiseBefore = [Double](repeating: 0, count: count)
+        var curveFinite = [Bool](repeating: true, count: count)
+        var sanitised = 0
         for m in (batch.clockIndex + 1)...last {
             let t = clock.times[m]
             let previousTime = m == 0 ? t0 : clock.times[m - 1]
+            for f in models.indices {
+                decay[f] = models[f].decays[m]
+                innovationSD[f] = models[f].innovationSDs[m]
+            }
+            // Flows: the reporting period k = 1, 2, … after the reference that holds t.
+            let flowPeriod = isFlow ? max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up))) : 0
+            // 1. The deviation and the latent level, path by path (the curve and the levers).
             for i in 0..<count {
-                let stream = batch.streams[i]
-                let model = models[batch.family[i]]
-                let draw = batch.draws[i]
-                let pathLevers = batch.levers[i]
-                let curve = batch.curves[i]
-                var e = batch.noise[i]
-                let previousNoise = e
-                let previousLatent = batch.latent[i]
-                let previousSeries = batch.series[i]
+                let f = Int(family[i])
+                let stream = CounterBasedRandomStream(key: keys[i])
+                var e = noise[i]
+                noiseBefore[i] = e
                 if isFlow {
                     // A flow's noise was fitted to whole reporting periods: one deviation per
-                    // period (k = 1, 2, … periods of `flows.period` after the reference, on a
-                    // fixed alignment), shared by its months, so a period's flow has the fitted
-                    // σ whatever the output step (monthly draws would average it away).
-                    let k = max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up)))
-                    var period = batch.period[i]
-                    while period < k {
-                        period += 1
-                        e = model.residual.next(e, over: flows.period,
-                                                innovation: stream.normal(RandomDrawLayout.residualInnovations + period - 1))
+                    // period (on a fixed alignment), shared by its months, so a period's flow
+                    // has the fitted σ whatever the output step (monthly draws would average
+                    // it away).
+                    var k = period[i]
+                    while k < flowPeriod {
+                        k += 1
+                        e = residuals[f].next(e, over: flows.period,
+                                              innovation: stream.normal(RandomDrawLayout.residualInnovations + k - 1))
                     }
-                    batch.period[i] = period
+                    period[i] = k
                 } else {
-                    e = model.decays[m] * e + model.innovationSDs[m] * stream.normal(RandomDrawLayout.residualInnovations + m)
+                    e = decay[f] * e + innovationSD[f] * stream.normal(RandomDrawLayout.residualInnovations + m, normalTables)
                 }
-                var level = latent(curve, at: t, draw, pathLevers)
-                var finite = true
-                if !level.isFinite { finite = false; level = previousLatent }
-                let increase = max(level - previousLatent, 0)
-                let running = max(previousLatent, level)
+                noise[i] = e
+                let parameters = LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i])
+                let level = withLevers
+                    ? latent(curves[f], parameters, at: t, draws[i], pathLevers[i])
+                    : latent(curves[f], parameters, at: t)
+                curveFinite[i] = level.isFinite
+                runningLevels[i] = level.isFinite ? max(latents[i], level) : latents[i]
+                deviations[i] = anyCalibrated ? calibrated[f]?.map(e, horizon: t - t0) ?? e : e
+            }
+            // 2. The measurement y = h⁻¹(h(L) + e), four paths at a time.
+            if vectorMeasurement {
+                var g = 0
+                while g < padded {
+                    let y = scale.shifted(SIMD4(runningLevels[g], runningLevels[g + 1], runningLevels[g + 2], runningLevels[g + 3]),
+                                          by: SIMD4(deviations[g], deviations[g + 1], deviations[g + 2], deviations[g + 3]))
+                    measured[g] = y[0]; measured[g + 1] = y[1]; measured[g + 2] = y[2]; measured[g + 3] = y[3]
+                    g += 4
+                }
+            } else if !isFlow {
+                for i in 0..<count { measured[i] = scale.shifted(runningLevels[i], by: deviations[i]) }
+            }
+            // 3. The value, the targets' crossings and deadlines.
+            for i in 0..<count {
+                let previousLatent = latents[i]
+                let previousSeries = series[i]
+                let running = runningLevels[i]
+                var finite = curveFinite[i]
                 let y: Double
                 if isFlow {
                     // The month's flow: the latent increase, with multiplicative noise.
-                    var flow = increase * exp(e)
-                    if batch.shiftPending[i] && t > levers.fromTime { flow += draw.shift; batch.shiftPending[i] = false }
+                    var flow = (running - previousLatent) * exp(noise[i])
+                    if shiftPending[i] && t > levers.fromTime { flow += draws[i].shift; shiftPending[i] = false }
                     if !flow.isFinite { finite = false; flow = 0 }
                     y = previousSeries + flow
+                } else if measured[i].isFinite {
+                    y = measured[i]
                 } else {
-                    let deviation = model.calibratedErrors?.map(e, horizon: t - t0) ?? e
-                    let measured = scale.inverse(scale.transform(running) + deviation)
-                    if measured.isFinite { y = measured } else { finite = false; y = previousSeries }
+                    finite = false
+                    y = previousSeries
                 }
-                if !finite { batch.sanitisedCount += 1 }
-                batch.noise[i] = e
-                batch.latent[i] = running
-                batch.series[i] = y
+                if !finite { sanitised += 1 }
+                latents[i] = running
+                series[i] = y
 
                 for j in 0..<targetCount {
-                    let target = targets[j], plan = targetPlans[j]
+                    let target = targets[j]
                     let slot = j * count + i
                     // The first crossing, linear between this clock point and the one before.
-                    if target.earliest < .infinity, batch.reachTimes[slot] == .infinity, y >= target.value, t >= target.earliest {
+                    if target.earliest < .infinity, reachTimes[slot] == .infinity, y >= target.value, t >= target.earliest {
                         let fraction = y > previousSeries ? (target.value - previousSeries) / (y - previousSeries) : 1
-                        batch.reachTimes[slot] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), target.earliest)
+                        reachTimes[slot] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), target.earliest)
                     }
-                    if isFlow, plan.lookbackIndex == m {
-                        batch.lookbackTotals[slot] = previousSeries + plan.lookbackWeight * (y - previousSeries)
+                    if isFlow, targetPlans[j].lookbackIndex == m {
+                        lookbackTotals[slot] = previousSeries + targetPlans[j].lookbackWeight * (y - previousSeries)
                     }
                     guard let position = target.deadline, position.index == m else { continue }
                     if isFlow {
                         let w = t > previousTime ? (position.time - previousTime) / (t - previousTime) : 1
                         let now = previousSeries + w * (y - previousSeries)
-                        batch.deadlineValues[slot] = target.cumulative ? now : now - batch.lookbackTotals[slot]
+                        deadlineValues[slot] = target.cumulative ? now : now - lookbackTotals[slot]
                     } else if position.isOnClock {
-                        batch.deadlineValues[slot] = y
+                        deadlineValues[slot] = y
                     } else {
-                        batch.deadlineValues[slot] = bridgedValue(j, position, model, curve, draw, pathLevers, stream,
-                                                                  latentBefore: previousLatent, noiseBefore: previousNoise,
-                                                                  noiseAfter: e, fallback: previousSeries)
+                        let f = Int(family[i])
+                        let curve = LaunchAnchoredCurve.Evaluator(
+                            curve: curves[f], parameters: LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i]))
+                        deadlineValues[slot] = bridgedValue(j, position, models[f], curve,
+                                                            withLevers ? draws[i] : VariantLeverPlan.Draw(),
+                                                            withLevers ? pathLevers[i] : PathLevers(),
+                                                            CounterBasedRandomStream(key: keys[i]),
+                                                            latentBefore: previousLatent, noiseBefore: noiseBefore[i],
+                                                            noiseAfter: noise[i],
+                                                            fallback: previousSeries)
                     }
                 }
             }
-            if clock.isGridPoint[m] {
+            if isFlow && clock.isGridPoint[m] {
                 for i in 0..<count {
-                    if isFlow {
-                        batch.values[i] = batch.series[i] - batch.totalAtLastGrid[i]
-                        batch.totals[i] = batch.series[i]
-                        batch.totalAtLastGrid[i] = batch.series[i]
-                    } else {
-                        batch.values[i] = batch.series[i]
-                    }
+                    batch.values[i] = series[i] - batch.totalAtLastGrid[i]
+                    batch.totals[i] = series[i]
+                    batch.totalAtLastGrid[i] = series[i]
                 }
             }
         }
+        batch.noise = noise; batch.latent = latents; batch.series = series; batch.period = period
+        batch.shiftPending = shiftPending; batch.reachTimes = reachTimes; batch.deadlineValues = deadlineValues
+        batch.lookbackTotals = lookbackTotals
+        batch.sanitisedCount += sanitised
         batch.clockIndex = last
     }
 
@@ -307,6 +374,26 @@ struct PathSimulator: Sendable {
 
     /// The latent level at t ≥ reference: the curve under the levers, the level shift after
     /// `from`, the scenario's cap, and the metric's range.
+    @inline(__always)
+    func latent(_ curve: LaunchAnchoredCurve, _ parameters: LaunchAnchoredCurve.PackedParameters, at t: Double,
+                _ draw: VariantLeverPlan.Draw, _ path: PathLevers) -> Double {
+        latent(LaunchAnchoredCurve.Evaluator(curve: curve, parameters: parameters), at: t, draw, path)
+    }
+
+    /// ``latent(_:at:_:_:)`` of a variant without levers: the same arithmetic with the levers
+    /// left out (a zero level shift is still added after `from`, as −0 + 0 is +0).
+    @inline(__always)
+    func latent(_ curve: LaunchAnchoredCurve, _ parameters: LaunchAnchoredCurve.PackedParameters, at t: Double) -> Double {
+        var level = curve.level(at: t, parameters)
+        guard !isFlow else { return level }
+        if t > levers.fromTime { level += 0 }
+        if scenarioCeiling.isFinite { level = min(level, cap) }
+        return scale.clamp(level)
+    }
+
+    /// The scenario's ceiling under the metric's bound.
+    var cap: Double { rangeTop.map { min(scenarioCeiling, $0) } ?? scenarioCeiling }
+
     @inline(__always)
     func latent(_ curve: LaunchAnchoredCurve.Evaluator, at t: Double, _ draw: VariantLeverPlan.Draw,
                 _ path: PathLevers) -> Double {

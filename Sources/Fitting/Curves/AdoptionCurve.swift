@@ -31,6 +31,15 @@ public enum CurveFamily: String, CaseIterable, Sendable {
 /// Numerics: every sigmoid is written so that no intermediate overflows into NaN
 /// (z = ±800 gives finite levels and gradients); Bass is evaluated as
 /// F = p(1 − e^(−aτ))/(p + q·e^(−aτ)), exact as p → 0, with `expm1` for small aτ.
+/// What a curve reads its parameters θ from: an array (the fits), or a fixed-size vector
+/// (the Monte Carlo's per-path evaluator, which must not allocate or reference-count).
+public protocol CurveParameters {
+    subscript(index: Int) -> Double { get }
+}
+
+extension Array: CurveParameters where Element == Double {}
+extension SIMD4: CurveParameters where Scalar == Double {}
+
 public struct AdoptionCurve: Sendable {
     public let family: CurveFamily
     /// Launch date (decimal year), where the Bass curve starts from 0. Required for `bass`.
@@ -92,7 +101,8 @@ public struct AdoptionCurve: Sendable {
 
     /// The level, and if `wantGradient`, ∂y/∂θⱼ into g[j].
     @inline(__always)
-    func evaluate(at t: Double, _ θ: [Double], gradient g: inout [Double], wantGradient: Bool) -> Double {
+    func evaluate<Parameters: CurveParameters>(at t: Double, _ θ: Parameters, gradient g: inout [Double],
+                                               wantGradient: Bool) -> Double {
         switch family {
         case .logistic:
             let K = θ[0], r = θ[1], t0 = θ[2]

@@ -48,22 +48,57 @@ public struct LaunchAnchoredCurve: Sendable {
     /// The curve at fixed θ, with what depends only on θ and the launch (the shortfall at
     /// launch) computed once: the Monte Carlo evaluates one path's curve at every grid step.
     public func evaluator(_ theta: [Double]) -> Evaluator {
-        Evaluator(curve: self, theta: theta,
-                  launchShortfall: launch.map { hasCeiling ? shortfall(at: $0, theta) : curve.level(at: $0, theta) })
+        Evaluator(curve: self, parameters: pack(theta))
     }
 
-    public struct Evaluator: Sendable {
-        let curve: LaunchAnchoredCurve
-        let theta: [Double]
-        /// s(L) for ceiling families, y(L) for trends; nil without a launch.
-        let launchShortfall: Double?
+    /// θ in a fixed-size vector and the curve's value at launch (s(L) for ceiling families,
+    /// y(L) for trends; NaN without a launch), computed once: a plain value of five doubles
+    /// (no allocation, no reference counting), so the Monte Carlo keeps one per path and
+    /// evaluates it at every clock step.
+    public struct PackedParameters: Sendable {
+        public let theta: SIMD4<Double>
+        public let atLaunch: Double
 
-        public func level(at t: Double) -> Double {
-            guard let launch = curve.launch, let atLaunch = launchShortfall else { return curve.curve.level(at: t, theta) }
-            if t <= launch { return 0 }
-            guard curve.hasCeiling else { return curve.curve.level(at: t, theta) - atLaunch }
-            return theta[0] * curve.shortfallDecrease(from: launch, to: t, theta) / atLaunch
+        public init(theta: SIMD4<Double>, atLaunch: Double) {
+            self.theta = theta
+            self.atLaunch = atLaunch
         }
+    }
+
+    public func pack(_ theta: [Double]) -> PackedParameters {
+        precondition(theta.count == parameterCount && theta.count <= 4, "\(family) takes \(parameterCount) parameters")
+        var packed = SIMD4<Double>()
+        for (j, value) in theta.enumerated() { packed[j] = value }
+        var unused: [Double] = []
+        let atLaunch = launch.map {
+            hasCeiling ? shortfall(at: $0, packed) : curve.evaluate(at: $0, packed, gradient: &unused, wantGradient: false)
+        }
+        return PackedParameters(theta: packed, atLaunch: atLaunch ?? .nan)
+    }
+
+    /// The curve at packed parameters (``pack(_:)``).
+    public func level(at t: Double, _ parameters: PackedParameters) -> Double {
+        var unused: [Double] = []
+        let theta = parameters.theta
+        guard let launch, !parameters.atLaunch.isNaN else {
+            return curve.evaluate(at: t, theta, gradient: &unused, wantGradient: false)
+        }
+        if t <= launch { return 0 }
+        guard hasCeiling else { return curve.evaluate(at: t, theta, gradient: &unused, wantGradient: false) - parameters.atLaunch }
+        return theta[0] * shortfallDecrease(from: launch, to: t, theta) / parameters.atLaunch
+    }
+
+    /// The curve at fixed θ (``PackedParameters``).
+    public struct Evaluator: Sendable {
+        public let curve: LaunchAnchoredCurve
+        public let parameters: PackedParameters
+
+        public init(curve: LaunchAnchoredCurve, parameters: PackedParameters) {
+            self.curve = curve
+            self.parameters = parameters
+        }
+
+        public func level(at t: Double) -> Double { curve.level(at: t, parameters) }
     }
 
     /// K − y(t) without cancellation (see the type's documentation).
@@ -73,7 +108,7 @@ public struct LaunchAnchoredCurve: Sendable {
     ///   logistic: K(σ(z_b) − σ(z_a)), or K(σ(−z_a) − σ(−z_b)) past the inflection;
     ///   Gompertz: K(e^(−u_b) − e^(−u_a)) = −K·e^(−u_b)·expm1(u_b − u_a), u = e^(−z);
     ///   Richards: K(e^(c_b) − e^(c_a)) = −K·e^(c_b)·expm1(c_a − c_b), c = −log(1 + e^(−z))/ν.
-    func shortfallDecrease(from a: Double, to b: Double, _ theta: [Double]) -> Double {
+    func shortfallDecrease<Parameters: CurveParameters>(from a: Double, to b: Double, _ theta: Parameters) -> Double {
         let k = theta[0], r = theta[1], t0 = theta[2]
         let za = r * (a - t0), zb = r * (b - t0)
         switch curve.family {
@@ -91,7 +126,7 @@ public struct LaunchAnchoredCurve: Sendable {
         }
     }
 
-    func shortfall(at t: Double, _ theta: [Double]) -> Double {
+    func shortfall<Parameters: CurveParameters>(at t: Double, _ theta: Parameters) -> Double {
         let k = theta[0], r = theta[1], t0 = theta[2]
         let z = r * (t - t0)
         switch curve.family {
@@ -102,7 +137,8 @@ public struct LaunchAnchoredCurve: Sendable {
         case .richards:
             return -k * expm1(-AdoptionCurve.log1pExp(-z) / theta[3])
         case .bass, .linear, .exponential, .localTrend:
-            return k - curve.level(at: t, theta)
+            var unused: [Double] = []
+            return k - curve.evaluate(at: t, theta, gradient: &unused, wantGradient: false)
         }
     }
 

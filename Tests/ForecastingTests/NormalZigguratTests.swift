@@ -1,0 +1,55 @@
+import Foundation
+import LinearAlgebra
+import XCTest
+@testable import Forecasting
+
+/// The ziggurat's normals against Φ: the whole distribution (Kolmogorov–Smirnov), the tail
+/// beyond the base layer, the wedges, and the tables.
+final class NormalZigguratTests: XCTestCase {
+    func testTablesCloseTheLayers() {
+        let x = NormalZiggurat.edges
+        XCTAssertEqual(x[1], NormalZiggurat.tailStart)
+        XCTAssertEqual(x[NormalZiggurat.layers], 0)
+        // Every rectangle has area v: xᵢ·(f(xᵢ₊₁) − f(xᵢ)) = v for i = 1…126; the top layer
+        // x₁₂₇·(1 − f(x₁₂₇)) ends at the mode within the published constants' precision.
+        let f = { (t: Double) in exp(-0.5 * t * t) }
+        for i in 1..<(NormalZiggurat.layers - 1) {
+            XCTAssertEqual(x[i] * (f(x[i + 1]) - f(x[i])), NormalZiggurat.layerArea, accuracy: 1e-12)
+        }
+        XCTAssertEqual(x[127] * (1 - f(x[127])), NormalZiggurat.layerArea, accuracy: 1e-6)
+    }
+
+    func testDrawsFollowTheStandardNormal() {
+        let n = 1_000_000
+        var rng = SplitMix64(seed: 20261129)
+        var z = (0..<n).map { _ in NormalZiggurat.normal(rng.next()) }
+        z.sort()
+        // Kolmogorov–Smirnov: D < 1.95/√n is the 0.1 % critical value.
+        var d = 0.0
+        for (k, value) in z.enumerated() {
+            let cdf = StandardNormal.cdf(value)
+            d = max(d, abs(cdf - Double(k) / Double(n)), abs(cdf - Double(k + 1) / Double(n)))
+        }
+        XCTAssertLessThan(d, 1.95 / Double(n).squareRoot())
+        // The tail beyond r (base layer) and the far tail, within 4 standard errors.
+        for threshold in [NormalZiggurat.tailStart, 4.0, 1.0] {
+            let p = 2 * StandardNormal.cdf(-threshold)
+            let observed = Double(z.filter { abs($0) > threshold }.count) / Double(n)
+            XCTAssertEqual(observed, p, accuracy: 4 * (p * (1 - p) / Double(n)).squareRoot(), "|z| > \(threshold)")
+        }
+        // Symmetric: as many below −1 as above 1.
+        let below = z.filter { $0 < -1 }.count, above = z.filter { $0 > 1 }.count
+        XCTAssertEqual(Double(below - above), 0, accuracy: 4 * Double(below + above).squareRoot())
+    }
+
+    /// A normal is a pure function of its bits: the same bits, the same value, also through
+    /// the slow path (tail and wedges).
+    func testDrawsAreAFunctionOfTheirBits() {
+        var rng = SplitMix64(seed: 5)
+        for _ in 0..<10_000 {
+            let bits = rng.next()
+            XCTAssertEqual(NormalZiggurat.normal(bits), NormalZiggurat.normal(bits))
+        }
+        XCTAssertEqual(NormalZiggurat.slowPath(0), NormalZiggurat.slowPath(0))
+    }
+}

@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Fitting", "LinearAlgebra"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scenarios", "Forecasting", "Fitting"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scenarios", "Forecasting", "Fitting", "LinearAlgebra"]),
         .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),
     ]
 )

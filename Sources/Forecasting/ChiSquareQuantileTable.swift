@@ -50,16 +50,23 @@ struct ChiSquareQuantileTable: Sendable {
     }
 
     /// The tables of the t mixture's degrees of freedom as the sampler uses them (ν = min(4,
-    /// n − k): 1, 2, 3 or 4) above ``ParameterSampler/mixingTruncation``, built once per
-    /// process on first use.
-    static let mixing: [ChiSquareQuantileTable] = (1...4).map {
-        ChiSquareQuantileTable(degreesOfFreedom: Double($0), from: ParameterSampler.mixingTruncation)
-    }
+    /// n − k): 1, 2, 3 or 4) above ``ParameterSampler/mixingTruncation``, each built once per
+    /// process when first used (≈ 10 ms each).
+    static let mixing1 = ChiSquareQuantileTable(degreesOfFreedom: 1, from: ParameterSampler.mixingTruncation)
+    static let mixing2 = ChiSquareQuantileTable(degreesOfFreedom: 2, from: ParameterSampler.mixingTruncation)
+    static let mixing3 = ChiSquareQuantileTable(degreesOfFreedom: 3, from: ParameterSampler.mixingTruncation)
+    static let mixing4 = ChiSquareQuantileTable(degreesOfFreedom: 4, from: ParameterSampler.mixingTruncation)
 
     /// The shared table for ν and u₀ if there is one.
     static func shared(degreesOfFreedom nu: Double, from lowerBound: Double) -> ChiSquareQuantileTable? {
-        guard lowerBound == ParameterSampler.mixingTruncation, nu == nu.rounded(), nu >= 1, nu <= 4 else { return nil }
-        return mixing[Int(nu) - 1]
+        guard lowerBound == ParameterSampler.mixingTruncation else { return nil }
+        switch nu {
+        case 1: return mixing1
+        case 2: return mixing2
+        case 3: return mixing3
+        case 4: return mixing4
+        default: return nil
+        }
     }
 }
 

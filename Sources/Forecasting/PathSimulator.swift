@@ -136,19 +136,19 @@ struct PathSimulator: Sendable {
         for i in 0..<count {
             let stream = CounterBasedRandomStream(key: batch.keys[i])
             let f = Int(batch.family[i])
-            let model = models[f]
-            model.sampler.naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
+            // The model is read in place (`models[f].…`): a local copy would retain all its arrays.
+            models[f].sampler.naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
             let draw = levers.draw(stream)
-            var curve = model.curve.evaluator(workspace.theta[f])
-            var pathLevers = self.pathLevers(model, curve, workspace.theta[f], draw)
-            var start = startState(model, curve, draw, pathLevers, stream)
+            var curve = models[f].curve.evaluator(workspace.theta[f])
+            var pathLevers = self.pathLevers(models[f], curve, workspace.theta[f], draw)
+            var start = startState(models[f], curve, draw, pathLevers, stream)
             if start == nil {
                 // A far-tail draw (an exponential growth rate) that overflows: the path is run
                 // at the estimates, with its own noise and levers, and counted.
                 batch.fallbackCount += 1
-                curve = model.curve.evaluator(model.estimates)
-                pathLevers = self.pathLevers(model, curve, model.estimates, draw)
-                start = startState(model, curve, draw, pathLevers, stream) ?? (latent: 0, noise: 0)
+                curve = models[f].curve.evaluator(models[f].estimates)
+                pathLevers = self.pathLevers(models[f], curve, models[f].estimates, draw)
+                start = startState(models[f], curve, draw, pathLevers, stream) ?? (latent: 0, noise: 0)
             }
             let (latent0, noise0) = start!
             batch.thetas.append(curve.parameters.theta)

@@ -1,30 +1,45 @@
+import Foundation
+
 /// A CSV document as the output contract defines it (DESIGN.md, "Outputs"): UTF-8, a header
 /// row, RFC 4180 quoting, `.` decimals, an empty field for a missing value.
 public struct CSVTable: Sendable {
     public let header: [String]
-    public private(set) var rows: [[String]] = []
+    /// The document so far: rows are written as they are appended, not kept as fields.
+    private var body = ""
+    public private(set) var rowCount = 0
 
     public init(header: [String]) {
         self.header = header
+        Self.appendRow(header, to: &body)
     }
 
     public mutating func append(_ row: [String]) {
         precondition(row.count == header.count, "a CSV row must have one field per column")
-        rows.append(row)
+        Self.appendRow(row, to: &body)
+        rowCount += 1
+    }
+
+    /// A row given as shared leading fields and the row's own: no array is built for it.
+    public mutating func append(_ prefix: [String], _ fields: String...) {
+        precondition(prefix.count + fields.count == header.count, "a CSV row must have one field per column")
+        var first = true
+        for field in prefix {
+            if !first { body.append(",") }
+            body.append(Self.quoted(field))
+            first = false
+        }
+        for field in fields {
+            if !first { body.append(",") }
+            body.append(Self.quoted(field))
+            first = false
+        }
+        body.append("\n")
+        rowCount += 1
     }
 
     /// The document with LF line ends (RFC 4180 allows readers to accept them, and every
     /// CSV reader does), which keeps diffs of committed results readable.
-    public var text: String {
-        var size = 0
-        for field in header { size += field.utf8.count + 1 }
-        for row in rows { for field in row { size += field.utf8.count + 1 } }
-        var out = ""
-        out.reserveCapacity(size + size / 16)
-        Self.appendRow(header, to: &out)
-        for row in rows { Self.appendRow(row, to: &out) }
-        return out
-    }
+    public var text: String { body }
 
     private static func appendRow(_ row: [String], to out: inout String) {
         for (i, field) in row.enumerated() {
@@ -43,10 +58,34 @@ public struct CSVTable: Sendable {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// A number as its shortest round-trip decimal (`0.1`, `2023.42`, `1e-05`); empty when
-    /// not finite.
+    /// The significant digits an output number keeps (DESIGN.md, "Outputs": Monte Carlo
+    /// results are not meaningful beyond them, and rounding keeps re-runs byte-identical).
+    public static let significantDigits = 10
+
+    /// A number rounded to ``significantDigits`` significant digits, written as the shortest
+    /// decimal that reads back as that rounded value (`0.1`, `2023.42`, `1e-05`,
+    /// `0.004975337576`, `100.0` for 99.9999999999998); empty when not finite.
     public static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "" }
-        return "\(x)"
+        return "\(rounded(x))"
     }
+
+    /// x to ``significantDigits`` significant digits: m·10^k with m an integer of at most ten
+    /// digits, computed as m/10^−k or m·10^k with the power of ten exact (10^j, j ≤ 22), so
+    /// the result is the double nearest that decimal and prints as it.
+    public static func rounded(_ x: Double) -> Double {
+        guard x != 0, x.isFinite else { return x }
+        let exponent = Int((log10(abs(x))).rounded(.down))
+        let shift = significantDigits - 1 - exponent          // x·10^shift has ten integer digits
+        guard abs(shift) <= 22 else {
+            return Double(String(format: "%.\(significantDigits - 1)e", x)) ?? x
+        }
+        let power = powersOfTen[abs(shift)]
+        if shift >= 0 {
+            return (x * power).rounded() / power
+        }
+        return (x / power).rounded() * power
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
 }

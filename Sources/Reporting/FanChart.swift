@@ -132,8 +132,17 @@ public enum FanChart {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
-    /// Two decimals, fixed: stable bytes across runs and platforms.
-    static func f(_ v: Double) -> String { String(format: "%.2f", v) }
+    /// Two decimals, fixed: stable bytes across runs and platforms. Built from the integer
+    /// number of hundredths (half away from zero), not by `String(format:)`: a chart has
+    /// about a thousand coordinates. Non-finite values (never drawn) print as 0.00.
+    static func f(_ v: Double) -> String {
+        guard v.isFinite, abs(v) < 1e15 else { return "0.00" }
+        let hundredths = Int((v * 100).rounded())
+        let magnitude = hundredths.magnitude
+        let fraction = magnitude % 100
+        let sign = hundredths < 0 ? "-" : ""
+        return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
 
     static func label(_ v: Double) -> String {
         if v == 0 { return "0" }

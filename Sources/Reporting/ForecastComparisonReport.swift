@@ -18,10 +18,12 @@ extension ForecastComparison {
             .map(CSVTable.number) + [s.coverage50 ? "true" : "false", s.coverage90 ? "true" : "false"]
     }
 
-    /// One line per row; the score columns when actuals were matched.
-    public var csv: CSVTable {
-        var table = CSVTable(header: Self.csvColumns + (isScored ? Self.actualsColumns : []))
-        for row in rows {
+    /// The columns of ``csv`` and ``json``: the score columns when actuals were matched.
+    var columns: [String] { Self.csvColumns + (isScored ? Self.actualsColumns : []) }
+
+    /// One line per row, as fields.
+    var lines: [[String]] {
+        rows.map { row in
             var line = [row.key.scenario, row.key.variant, row.key.targetEndDate.description, row.status.rawValue]
             line += [row.medianA, row.medianB, row.difference, row.relativeDifference,
                      row.a?.forecast.width90, row.b?.forecast.width90, row.widthRatio].map(CSVTable.number)
@@ -29,16 +31,21 @@ extension ForecastComparison {
                 line += [CSVTable.number(row.observation)] + Self.fields(row.a?.score) + Self.fields(row.b?.score)
                     + [CSVTable.number(row.relativeWIS)]
             }
-            table.append(line)
+            return line
         }
+    }
+
+    public var csv: CSVTable {
+        var table = CSVTable(header: columns)
+        for line in lines { table.append(line) }
         return table
     }
 
     public var json: JSONValue {
-        let table = csv
+        let header = columns
         let textColumns: Set<String> = ["scenario", "variant", "target_end_date", "status"]
-        let items: [JSONValue] = table.rows.map { line in
-            .object(zip(table.header, line).map { name, field in
+        let items: [JSONValue] = lines.map { line in
+            .object(zip(header, line).map { name, field in
                 if textColumns.contains(name) { return (name, .string(field)) }
                 if field.isEmpty { return (name, .null) }
                 if field == "true" || field == "false" { return (name, .bool(field == "true")) }

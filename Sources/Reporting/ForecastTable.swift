@@ -32,12 +32,12 @@ public enum ForecastTable {
             let prefix = [scenario.id, forecast.variant, scenario.location ?? "", target,
                           reference, String(h + 1), date.description]
             for (l, level) in summary.levels.enumerated() {
-                table.append(prefix + ["quantile", CSVTable.number(level), CSVTable.number(summary.quantiles[h][l])])
+                table.append(prefix, "quantile", CSVTable.number(level), CSVTable.number(summary.quantiles[h][l]))
             }
-            table.append(prefix + ["mean", "NA", CSVTable.number(summary.mean[h])])
-            table.append(prefix + ["median", "NA", CSVTable.number(summary.median[h])])
+            table.append(prefix, "mean", "NA", CSVTable.number(summary.mean[h]))
+            table.append(prefix, "median", "NA", CSVTable.number(summary.median[h]))
             for (k, value) in summary.cdfValues.enumerated() {
-                table.append(prefix + ["cdf", CSVTable.number(value), CSVTable.number(summary.cdf[h][k])])
+                table.append(prefix, "cdf", CSVTable.number(value), CSVTable.number(summary.cdf[h][k]))
             }
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Fitting
 import Forecasting
+import LinearAlgebra
 import Scenarios
 @testable import Reporting
 
@@ -12,6 +13,26 @@ final class FitTableTests: XCTestCase {
         XCTAssertEqual(CSVTable.quoted("say \"hi\""), "\"say \"\"hi\"\"\"")
         XCTAssertEqual(CSVTable.number(.nan), "")
         XCTAssertEqual(CSVTable.number(2023.42), "2023.42")
+    }
+
+    /// DESIGN.md, "Outputs": no more than 10 significant digits, written as the shortest
+    /// decimal of the rounded value, over the whole range of magnitudes.
+    func testNumbersHaveAtMostTenSignificantDigits() {
+        XCTAssertEqual(CSVTable.number(0.004975337576486645), "0.004975337576")
+        XCTAssertEqual(CSVTable.number(99.9999999999998), "100.0")
+        XCTAssertEqual(CSVTable.number(1e-5), "1e-05")
+        XCTAssertEqual(CSVTable.number(-2024.9999999999), "-2025.0")
+        XCTAssertEqual(CSVTable.number(123456789012.7), "123456789000.0")
+        XCTAssertEqual(CSVTable.number(0), "0.0")
+        var rng = SplitMix64(seed: 10)
+        for _ in 0..<20_000 {
+            let x = Double.random(in: 1...10, using: &rng) * pow(10, Double(Int.random(in: -40...40, using: &rng)))
+            let text = CSVTable.number(x)
+            let digits = text.split(separator: "e")[0].filter(\.isNumber).drop { $0 == "0" }
+            let significant = digits.reversed().drop { $0 == "0" }.count
+            XCTAssertLessThanOrEqual(significant, 10, "\(x) → \(text)")
+            XCTAssertEqual(Double(text)! / x, 1, accuracy: 5e-10, "\(x) → \(text)")
+        }
     }
 
     func testFitCSVHasTheContractColumnsAndOneRowPerParameter() throws {
@@ -31,9 +52,9 @@ final class FitTableTests: XCTestCase {
         let inflection = Double(lines[3].split(separator: ",")[2])!
         XCTAssertEqual(inflection, 2018, accuracy: 0.1, "decimal years")
         XCTAssertEqual(lines.last, "bass,,,,,,,0,not fitted: the Bass model needs a launch date")
-        // Weights of the fitted families sum to 1.
+        // Weights of the fitted families sum to 1 (each written at 10 significant digits).
         let weights = lines[1...6].map { Double($0.split(separator: ",", omittingEmptySubsequences: false)[7])! }
-        XCTAssertEqual(weights[0] + weights[3], 1, accuracy: 1e-12)
+        XCTAssertEqual(weights[0] + weights[3], 1, accuracy: 1e-9)
     }
 
     func testAtomicWriteReplacesWholeFilesAndLeavesNoTemporaries() throws {

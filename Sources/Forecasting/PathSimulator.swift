@@ -68,6 +68,10 @@ struct PathSimulator: Sendable {
     let levers: VariantLeverPlan
     let targets: [SimulationTarget]
     let flows: ObservedFlows
+    /// The top of the metric's range (a share's or a "k of N" count's bound), if any, and the
+    /// scenario's ceiling under it (worked out once, not at every step).
+    let rangeTop: Double?
+    let cap: Double
 
     var referenceTime: Double { clock.referenceTime }
 
@@ -91,6 +95,8 @@ struct PathSimulator: Sendable {
         self.targets = targets
         self.flows = flows
         targetPlans = targets.map { TargetClockPlan($0, clock: clock, flows: flows, isFlow: isFlow) }
+        if case let .logit(bound) = scale { rangeTop = bound } else { rangeTop = nil }
+        cap = rangeTop.map { min(scenarioCeiling, $0) } ?? scenarioCeiling
     }
 
     /// Draws every path's family, parameters and levers (one dgemm per family and batch) and
@@ -133,22 +139,25 @@ struct PathSimulator: Sendable {
         batch.deadlineValues = [Double](repeating: .nan, count: targetCount * count)
         batch.reachTimes = [Double](repeating: .infinity, count: targetCount * count)
         batch.lookbackTotals = isFlow ? [Double](repeating: .nan, count: targetCount * count) : []
+        // Per family, what each path reads (a `models[f]` per path would copy the model and
+        // retain all its arrays).
+        let samplers = models.map(\.sampler), curves = models.map(\.curve)
+        let hasCeiling = models.map(\.hasCeiling), sigmas = models.map(\.residual.sigma)
         for i in 0..<count {
             let stream = CounterBasedRandomStream(key: batch.keys[i])
             let f = Int(batch.family[i])
-            // The model is read in place (`models[f].…`): a local copy would retain all its arrays.
-            models[f].sampler.naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
+            samplers[f].naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
             let draw = levers.draw(stream)
-            var curve = models[f].curve.evaluator(workspace.theta[f])
-            var pathLevers = self.pathLevers(models[f], curve, workspace.theta[f], draw)
-            var start = startState(models[f], curve, draw, pathLevers, stream)
+            var curve = curves[f].evaluator(workspace.theta[f])
+            var pathLevers = self.pathLevers(hasCeiling: hasCeiling[f], curve, workspace.theta[f], draw)
+            var start = startState(sigma: sigmas[f], curve, draw, pathLevers, stream)
             if start == nil {
                 // A far-tail draw (an exponential growth rate) that overflows: the path is run
                 // at the estimates, with its own noise and levers, and counted.
                 batch.fallbackCount += 1
-                curve = models[f].curve.evaluator(models[f].estimates)
-                pathLevers = self.pathLevers(models[f], curve, models[f].estimates, draw)
-                start = startState(models[f], curve, draw, pathLevers, stream) ?? (latent: 0, noise: 0)
+                curve = curves[f].evaluator(models[f].estimates)
+                pathLevers = self.pathLevers(hasCeiling: hasCeiling[f], curve, models[f].estimates, draw)
+                start = startState(sigma: sigmas[f], curve, draw, pathLevers, stream) ?? (latent: 0, noise: 0)
             }
             let (latent0, noise0) = start!
             batch.thetas.append(curve.parameters.theta)
@@ -177,7 +186,7 @@ struct PathSimulator: Sendable {
     /// The latent level and the deviation at the reference, or nil when either, or the level
     /// at the last clock point, is not finite. The deviation puts the measurement on the last
     /// observation; without observations it is a draw from the stationary distribution.
-    func startState(_ model: FamilyModel, _ curve: LaunchAnchoredCurve.Evaluator, _ draw: VariantLeverPlan.Draw,
+    func startState(sigma: Double, _ curve: LaunchAnchoredCurve.Evaluator, _ draw: VariantLeverPlan.Draw,
                     _ pathLevers: PathLevers, _ stream: CounterBasedRandomStream) -> (latent: Double, noise: Double)? {
         let latentLevel = latent(curve, at: referenceTime, draw, pathLevers)
         guard latentLevel.isFinite else { return nil }
@@ -188,12 +197,12 @@ struct PathSimulator: Sendable {
                 let modelled = curve.level(at: last.end) - curve.level(at: last.start)
                 e = scale.transformObserved(last.flow, floor: observationFloor) - scale.transformObserved(modelled, floor: observationFloor)
             } else {
-                e = model.residual.sigma * stream.normal(RandomDrawLayout.stationaryStart)
+                e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
             }
         } else if let lastObserved {
             e = scale.transformObserved(lastObserved, floor: observationFloor) - scale.transformObserved(latentLevel, floor: observationFloor)
         } else {
-            e = model.residual.sigma * stream.normal(RandomDrawLayout.stationaryStart)
+            e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
         }
         guard e.isFinite else { return nil }
         return (latentLevel, e)
@@ -210,9 +219,9 @@ struct PathSimulator: Sendable {
         // The state leaves the batch object for the loop (moved, not copied): local arrays
         // are uniquely owned, so the loop does no reference counting and no exclusivity
         // checks of a class's stored properties.
-        var noise = batch.noise, latents = batch.latent, series = batch.series, period = batch.period
-        var shiftPending = batch.shiftPending, reachTimes = batch.reachTimes, deadlineValues = batch.deadlineValues
-        var lookbackTotals = batch.lookbackTotals
+        var noiseStorage = batch.noise, latentStorage = batch.latent, seriesStorage = batch.series
+        var periodStorage = batch.period, shiftPendingStorage = batch.shiftPending
+        var reachStorage = batch.reachTimes, deadlineStorage = batch.deadlineValues, lookbackStorage = batch.lookbackTotals
         batch.noise = []; batch.latent = []; batch.series = []; batch.period = []; batch.shiftPending = []
         batch.reachTimes = []; batch.deadlineValues = []; batch.lookbackTotals = []
         let keys = batch.keys, family = batch.family, thetas = batch.thetas, atLaunch = batch.atLaunch
@@ -229,10 +238,23 @@ struct PathSimulator: Sendable {
         // measured value (padded to a multiple of four for the vector measurement), and
         // whether the curve was finite.
         let padded = (count + 3) & ~3
-        var deviations = [Double](repeating: 0, count: padded), runningLevels = deviations, measured = deviations
-        var noiseBefore = [Double](repeating: 0, count: count)
-        var curveFinite = [Bool](repeating: true, count: count)
+        var deviationStorage = [Double](repeating: 0, count: padded), runningStorage = deviationStorage
+        var measuredStorage = deviationStorage
+        var noiseBeforeStorage = [Double](repeating: 0, count: count), seriesBeforeStorage = noiseBeforeStorage
+        var latentBeforeStorage = noiseBeforeStorage
+        var curveFiniteStorage = [Bool](repeating: true, count: count)
         var sanitised = 0
+        // The loop writes through mutable spans: an array written in a loop that also calls
+        // out (the curve, exp) is checked for uniqueness at every write, a span is not.
+        do {
+        var noise = noiseStorage.mutableSpan, latents = latentStorage.mutableSpan, series = seriesStorage.mutableSpan
+        var period = periodStorage.mutableSpan, shiftPending = shiftPendingStorage.mutableSpan
+        var reachTimes = reachStorage.mutableSpan, deadlineValues = deadlineStorage.mutableSpan
+        var lookbackTotals = lookbackStorage.mutableSpan
+        var deviations = deviationStorage.mutableSpan, runningLevels = runningStorage.mutableSpan
+        var measured = measuredStorage.mutableSpan, noiseBefore = noiseBeforeStorage.mutableSpan
+        var seriesBefore = seriesBeforeStorage.mutableSpan, latentBefore = latentBeforeStorage.mutableSpan
+        var curveFinite = curveFiniteStorage.mutableSpan
         for m in (batch.clockIndex + 1)...last {
             let t = clock.times[m]
             let previousTime = m == 0 ? t0 : clock.times[m - 1]
@@ -284,7 +306,7 @@ struct PathSimulator: Sendable {
             } else if !isFlow {
                 for i in 0..<count { measured[i] = scale.shifted(runningLevels[i], by: deviations[i]) }
             }
-            // 3. The value, the targets' crossings and deadlines.
+            // 3. The value.
             for i in 0..<count {
                 let previousLatent = latents[i]
                 let previousSeries = series[i]
@@ -304,38 +326,49 @@ struct PathSimulator: Sendable {
                     y = previousSeries
                 }
                 if !finite { sanitised += 1 }
+                latentBefore[i] = previousLatent
+                seriesBefore[i] = previousSeries
                 latents[i] = running
                 series[i] = y
-
-                for j in 0..<targetCount {
-                    let target = targets[j]
-                    let slot = j * count + i
-                    // The first crossing, linear between this clock point and the one before.
-                    if target.earliest < .infinity, reachTimes[slot] == .infinity, y >= target.value, t >= target.earliest {
-                        let fraction = y > previousSeries ? (target.value - previousSeries) / (y - previousSeries) : 1
-                        reachTimes[slot] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), target.earliest)
-                    }
-                    if isFlow, targetPlans[j].lookbackIndex == m {
-                        lookbackTotals[slot] = previousSeries + targetPlans[j].lookbackWeight * (y - previousSeries)
-                    }
-                    guard let position = target.deadline, position.index == m else { continue }
+            }
+            // 4. Each target's first crossing, linear between this clock point and the one
+            // before; target by target, so the loop over paths is a compare per path.
+            for j in 0..<targetCount where targets[j].earliest < .infinity && t >= targets[j].earliest {
+                let value = targets[j].value, earliest = targets[j].earliest, base = j * count
+                for i in 0..<count where reachTimes[base + i] == .infinity && series[i] >= value {
+                    let y = series[i], before = seriesBefore[i]
+                    let fraction = y > before ? (value - before) / (y - before) : 1
+                    reachTimes[base + i] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), earliest)
+                }
+            }
+            // 5. Flows: the running total one reporting period before a deadline, in the step
+            // that holds that date (before the deadline's own step, or in it).
+            for j in 0..<targetCount where isFlow && targetPlans[j].lookbackIndex == m {
+                let weight = targetPlans[j].lookbackWeight, base = j * count
+                for i in 0..<count { lookbackTotals[base + i] = seriesBefore[i] + weight * (series[i] - seriesBefore[i]) }
+            }
+            // 6. The compared value at each deadline that falls in this step.
+            for j in 0..<targetCount {
+                guard let position = targets[j].deadline, position.index == m else { continue }
+                let base = j * count
+                for i in 0..<count {
+                    let y = series[i], before = seriesBefore[i]
                     if isFlow {
                         let w = t > previousTime ? (position.time - previousTime) / (t - previousTime) : 1
-                        let now = previousSeries + w * (y - previousSeries)
-                        deadlineValues[slot] = target.cumulative ? now : now - lookbackTotals[slot]
+                        let now = before + w * (y - before)
+                        deadlineValues[base + i] = targets[j].cumulative ? now : now - lookbackTotals[base + i]
                     } else if position.isOnClock {
-                        deadlineValues[slot] = y
+                        deadlineValues[base + i] = y
                     } else {
                         let f = Int(family[i])
                         let curve = LaunchAnchoredCurve.Evaluator(
                             curve: curves[f], parameters: LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i]))
-                        deadlineValues[slot] = bridgedValue(j, position, models[f], curve,
-                                                            withLevers ? draws[i] : VariantLeverPlan.Draw(),
-                                                            withLevers ? pathLevers[i] : PathLevers(),
-                                                            CounterBasedRandomStream(key: keys[i]),
-                                                            latentBefore: previousLatent, noiseBefore: noiseBefore[i],
-                                                            noiseAfter: noise[i],
-                                                            fallback: previousSeries)
+                        deadlineValues[base + i] = bridgedValue(j, position, models[f], curve,
+                                                                withLevers ? draws[i] : VariantLeverPlan.Draw(),
+                                                                withLevers ? pathLevers[i] : PathLevers(),
+                                                                CounterBasedRandomStream(key: keys[i]),
+                                                                latentBefore: latentBefore[i], noiseBefore: noiseBefore[i],
+                                                                noiseAfter: noise[i], fallback: before)
                     }
                 }
             }
@@ -347,9 +380,10 @@ struct PathSimulator: Sendable {
                 }
             }
         }
-        batch.noise = noise; batch.latent = latents; batch.series = series; batch.period = period
-        batch.shiftPending = shiftPending; batch.reachTimes = reachTimes; batch.deadlineValues = deadlineValues
-        batch.lookbackTotals = lookbackTotals
+        }
+        batch.noise = noiseStorage; batch.latent = latentStorage; batch.series = seriesStorage; batch.period = periodStorage
+        batch.shiftPending = shiftPendingStorage; batch.reachTimes = reachStorage; batch.deadlineValues = deadlineStorage
+        batch.lookbackTotals = lookbackStorage
         batch.sanitisedCount += sanitised
         batch.clockIndex = last
     }
@@ -391,8 +425,6 @@ struct PathSimulator: Sendable {
         return scale.clamp(level)
     }
 
-    /// The scenario's ceiling under the metric's bound.
-    var cap: Double { rangeTop.map { min(scenarioCeiling, $0) } ?? scenarioCeiling }
 
     @inline(__always)
     func latent(_ curve: LaunchAnchoredCurve.Evaluator, at t: Double, _ draw: VariantLeverPlan.Draw,
@@ -417,23 +449,18 @@ struct PathSimulator: Sendable {
         return scale.clamp(level)
     }
 
-    /// The top of the metric's range (a share's or a "k of N" count's bound), if any.
-    var rangeTop: Double? {
-        if case let .logit(bound) = scale { return bound }
-        return nil
-    }
 
     /// A ceiling lever stretches the headroom above the level at `from` (VariantLeverPlan),
     /// towards c·K but never past the metric's bound; a level shift on a bounded metric
     /// becomes a shift of h (``PathLevers``).
     @inline(__always)
-    func pathLevers(_ model: FamilyModel, _ curve: LaunchAnchoredCurve.Evaluator, _ theta: [Double],
+    func pathLevers(hasCeiling: Bool, _ curve: LaunchAnchoredCurve.Evaluator, _ theta: [Double],
                     _ draw: VariantLeverPlan.Draw) -> PathLevers {
         var out = PathLevers()
-        let needsFrom = (model.hasCeiling && levers.ceiling != nil) || (!isFlow && draw.shift != 0 && rangeTop != nil)
+        let needsFrom = (hasCeiling && levers.ceiling != nil) || (!isFlow && draw.shift != 0 && rangeTop != nil)
         guard needsFrom else { return out }
         let levelAtFrom = curve.level(at: levers.fromTime)
-        if model.hasCeiling && levers.ceiling != nil {
+        if hasCeiling && levers.ceiling != nil {
             let ceiling = theta[0]
             let headroom = ceiling - levelAtFrom
             let target = rangeTop.map { min(draw.ceiling * ceiling, $0) } ?? draw.ceiling * ceiling

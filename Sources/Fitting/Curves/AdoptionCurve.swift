@@ -40,6 +40,22 @@ public protocol CurveParameters {
 extension Array: CurveParameters where Element == Double {}
 extension SIMD4: CurveParameters where Scalar == Double {}
 
+/// Where a curve writes ∂y/∂θ: an array (the fits), or nowhere (the Monte Carlo, which
+/// needs the level only; a discarded gradient costs nothing once specialised).
+public protocol CurveGradient {
+    subscript(index: Int) -> Double { get set }
+}
+
+extension Array: CurveGradient where Element == Double {}
+
+public struct DiscardedGradient: CurveGradient {
+    @inlinable public init() {}
+    @inlinable public subscript(index: Int) -> Double {
+        get { 0 }
+        set {}
+    }
+}
+
 public struct AdoptionCurve: Sendable {
     public let family: CurveFamily
     /// Launch date (decimal year), where the Bass curve starts from 0. Required for `bass`.
@@ -48,7 +64,7 @@ public struct AdoptionCurve: Sendable {
     public let referenceTime: Double
 
     /// The Bass launch date, or 0 for families that do not use it.
-    let launchTime: Double
+    @usableFromInline let launchTime: Double
     /// The natural scale of `local_trend` (logit of [0, bound], or log); unused by the others.
     public let scale: NaturalScale
 
@@ -87,7 +103,7 @@ public struct AdoptionCurve: Sendable {
     /// The level y(t; θ).
     public func level(at t: Double, _ θ: [Double]) -> Double {
         precondition(θ.count == parameterCount, "\(family) takes \(parameterCount) parameters, got \(θ.count)")
-        var unused: [Double] = []
+        var unused = DiscardedGradient()
         return evaluate(at: t, θ, gradient: &unused, wantGradient: false)
     }
 
@@ -101,8 +117,10 @@ public struct AdoptionCurve: Sendable {
 
     /// The level, and if `wantGradient`, ∂y/∂θⱼ into g[j].
     @inline(__always)
-    func evaluate<Parameters: CurveParameters>(at t: Double, _ θ: Parameters, gradient g: inout [Double],
-                                               wantGradient: Bool) -> Double {
+    @inlinable
+    func evaluate<Parameters: CurveParameters, Gradient: CurveGradient>(at t: Double, _ θ: Parameters,
+                                                                       gradient g: inout Gradient,
+                                                                       wantGradient: Bool) -> Double {
         switch family {
         case .logistic:
             let K = θ[0], r = θ[1], t0 = θ[2]
@@ -191,7 +209,7 @@ public struct AdoptionCurve: Sendable {
     }
 
     /// The logistic function 1/(1 + e^(−z)), never evaluating e^(+large).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func sigmoid(_ z: Double) -> Double {
         if z >= 0 { return 1 / (1 + exp(-z)) }
         let e = exp(z)
@@ -199,13 +217,13 @@ public struct AdoptionCurve: Sendable {
     }
 
     /// log(1 + e^x) = max(x, 0) + log1p(e^(−|x|)).
-    @inline(__always)
+    @inlinable @inline(__always)
     static func log1pExp(_ x: Double) -> Double {
         max(x, 0) + log1p(exp(-abs(x)))
     }
 
     /// x − (1 − e^(−x)) = x + expm1(−x), by its series where the subtraction would cancel.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func xMinusOneMinusExp(_ x: Double) -> Double {
         if abs(x) < 0.01 {
             // x²/2 − x³/6 + … − x⁷/5040: the next term is < 1e-16 relative for |x| < 0.01,

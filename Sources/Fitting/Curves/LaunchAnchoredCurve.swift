@@ -34,7 +34,7 @@ public struct LaunchAnchoredCurve: Sendable {
     public var parameterNames: [String] { curve.parameterNames }
     public var parameterCount: Int { curve.parameterCount }
 
-    var hasCeiling: Bool {
+    @usableFromInline var hasCeiling: Bool {
         switch curve.family {
         case .logistic, .gompertz, .richards: return true
         case .bass, .linear, .exponential, .localTrend: return false
@@ -69,16 +69,18 @@ public struct LaunchAnchoredCurve: Sendable {
         precondition(theta.count == parameterCount && theta.count <= 4, "\(family) takes \(parameterCount) parameters")
         var packed = SIMD4<Double>()
         for (j, value) in theta.enumerated() { packed[j] = value }
-        var unused: [Double] = []
+        var unused = DiscardedGradient()
         let atLaunch = launch.map {
             hasCeiling ? shortfall(at: $0, packed) : curve.evaluate(at: $0, packed, gradient: &unused, wantGradient: false)
         }
         return PackedParameters(theta: packed, atLaunch: atLaunch ?? .nan)
     }
 
-    /// The curve at packed parameters (``pack(_:)``).
+    /// The curve at packed parameters (``pack(_:)``). Inlinable: the Monte Carlo calls it at
+    /// every path and clock step.
+    @inlinable
     public func level(at t: Double, _ parameters: PackedParameters) -> Double {
-        var unused: [Double] = []
+        var unused = DiscardedGradient()
         let theta = parameters.theta
         guard let launch, !parameters.atLaunch.isNaN else {
             return curve.evaluate(at: t, theta, gradient: &unused, wantGradient: false)
@@ -108,6 +110,7 @@ public struct LaunchAnchoredCurve: Sendable {
     ///   logistic: K(σ(z_b) − σ(z_a)), or K(σ(−z_a) − σ(−z_b)) past the inflection;
     ///   Gompertz: K(e^(−u_b) − e^(−u_a)) = −K·e^(−u_b)·expm1(u_b − u_a), u = e^(−z);
     ///   Richards: K(e^(c_b) − e^(c_a)) = −K·e^(c_b)·expm1(c_a − c_b), c = −log(1 + e^(−z))/ν.
+    @inlinable
     func shortfallDecrease<Parameters: CurveParameters>(from a: Double, to b: Double, _ theta: Parameters) -> Double {
         let k = theta[0], r = theta[1], t0 = theta[2]
         let za = r * (a - t0), zb = r * (b - t0)
@@ -126,6 +129,7 @@ public struct LaunchAnchoredCurve: Sendable {
         }
     }
 
+    @inlinable
     func shortfall<Parameters: CurveParameters>(at t: Double, _ theta: Parameters) -> Double {
         let k = theta[0], r = theta[1], t0 = theta[2]
         let z = r * (t - t0)
@@ -137,7 +141,7 @@ public struct LaunchAnchoredCurve: Sendable {
         case .richards:
             return -k * expm1(-AdoptionCurve.log1pExp(-z) / theta[3])
         case .bass, .linear, .exponential, .localTrend:
-            var unused: [Double] = []
+            var unused = DiscardedGradient()
             return k - curve.evaluate(at: t, theta, gradient: &unused, wantGradient: false)
         }
     }

@@ -18,6 +18,9 @@
 //     Issue 4's honest-intervals check (IntervalCoverage.swift, docs/forecasting.md): N series
 //     like make_series.py's over months 0–83 from seed S, months 0–23 forecast by
 //     Forecaster.run, coverage of months 24–83 by the central 50/80/90 % intervals.
+//   UptakeBenchmark kernel [--count N] [--paths P] [--repeat R]
+//     Issue 10's kernel against its arithmetic floor (KernelFloor.swift): Forecaster.run per
+//     path-step on N such series, and the bare path arithmetic at the fitted parameters.
 
 import Fitting
 import Foundation
@@ -30,6 +33,7 @@ let usage = """
            UptakeBenchmark prior SERIES_CSV TRUTH_CSV [--limit N] [--show-failures N]
            UptakeBenchmark calibrate [--seed S] [--count N] [--paths P] [--jobs J] [--plain]
                                      [--parameter-scale s] [--noise-scale s] [--dof ν|normal]
+           UptakeBenchmark kernel [--count N] [--paths P] [--repeat R]
 
     """
 
@@ -253,6 +257,7 @@ switch (arguments.count, arguments.count > 1 ? arguments[1] : "") {
 case (3..., "fit"): try runFit(arguments)
 case (4..., "prior"): try runPrior(arguments)
 case (2..., "calibrate"): try runCalibrate(arguments)
+case (2..., "kernel"): try runKernelFloor(arguments)
 default:
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)

@@ -4,7 +4,7 @@ import Foundation
 /// loop, which applies the same function to every path of a batch. Portable Swift SIMD: the
 /// compiler maps it to SSE2 or AVX on x86-64 and to NEON on arm64; no instruction set is
 /// assumed beyond the platform's baseline.
-enum VectorMath {
+public enum VectorMath {
     /// ln 2 split so that k·ln2Hi is exact for |k| < 2²⁰ (fdlibm's `ln2_hi`, `ln2_lo`).
     static let ln2Hi = 6.93147180369123816490e-01
     static let ln2Lo = 1.90821492927058770002e-10
@@ -25,7 +25,7 @@ enum VectorMath {
     /// r¹⁴/14!, is below 4·10⁻¹⁸ relative), evaluated by Horner's rule; then e^x = e^r·2^k,
     /// with 2^k built from its exponent bits.
     @inline(__always)
-    static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    public static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
         if !all((x .> -708) .& (x .< 708)) {
             return SIMD4(Foundation.exp(x[0]), Foundation.exp(x[1]), Foundation.exp(x[2]), Foundation.exp(x[3]))
         }

@@ -37,34 +37,39 @@ struct RunCommand: ParsableCommand {
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
         var summaryRows: [[String]] = []
         let progress = BatchProgress()
-        let (_, exitCode) = try batch.run(inputs) { outcome, index, total in
+        let out = self.out
+        let (_, exitCode) = try batch.run(inputs, persist: { outcome in
+            // On the forecasting thread: the scenario's files.
             let writeClock = ContinuousClock()
             let started = writeClock.now
             let folder = (out as NSString).appendingPathComponent(outcome.scenario.id)
             let result = outcome.result
             let rows = FeasibilityTable.rows(scenario: outcome.scenario.id, forecasts: result.forecasts)
-            try write(ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).text, folder, "forecast.csv")
-            try write(FeasibilityTable.table(rows: rows).text, folder, "feasibility.csv")
-            try write(FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
-                                     draws: result.parameterDraws).text, folder, "fit.csv")
-            try write(FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions), folder, "fan.svg")
+            try Self.write(ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).text, folder, "forecast.csv")
+            try Self.write(FeasibilityTable.table(rows: rows).text, folder, "feasibility.csv")
+            try Self.write(FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
+                                          draws: result.parameterDraws).text, folder, "fit.csv")
+            try Self.write(FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions),
+                           folder, "fan.svg")
             let elapsed = writeClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let manifest = RunManifest(toolVersion: Uptake.version, scenario: outcome.scenario, result: result,
                                        assumptions: outcome.assumptions, timings: outcome.timings + [("write", seconds)])
-            try write(manifest.json, folder, "run.json")
-            summaryRows += rows
-            let verdicts = result.forecasts.first?.feasibility.map(\.verdict.rawValue).joined(separator: ", ") ?? ""
+            try Self.write(manifest.json, folder, "run.json")
+        }) { outcome, index, total in
+            // In file order: the summary and the progress.
+            summaryRows += FeasibilityTable.rows(scenario: outcome.scenario.id, forecasts: outcome.result.forecasts)
+            let verdicts = outcome.result.forecasts.first?.feasibility.map(\.verdict.rawValue).joined(separator: ", ") ?? ""
             progress.advance(index, of: total, outcome.scenario.id, status: verdicts)
         }
         progress.finish()
         // The summary describes this batch, even when nothing in it succeeded: a stale summary
         // from an earlier run must not survive.
-        try write(FeasibilityTable.table(rows: summaryRows).text, out, "summary.csv")
+        try Self.write(FeasibilityTable.table(rows: summaryRows).text, out, "summary.csv")
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 
-    private func write(_ text: String, _ folder: String, _ name: String) throws {
+    private static func write(_ text: String, _ folder: String, _ name: String) throws {
         let path = (folder as NSString).appendingPathComponent(name)
         do { try AtomicFile.write(text, to: path) } catch {
             throw InputError("cannot write \(path): \(error.localizedDescription)")

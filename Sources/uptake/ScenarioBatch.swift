@@ -50,14 +50,17 @@ struct ScenarioBatch {
         return worst
     }
 
-    /// Loads and forecasts every file; `onEach` sees each success, in file order.
-    /// Returns the successes and the exit code of the failures.
+    /// Loads and forecasts every file; `persist` sees each success on the thread that
+    /// forecast it (so writing files scales with the jobs), `onEach` then sees it in file
+    /// order. A scenario whose `persist` throws is reported as failed (exit code 2) and the
+    /// others still run. Returns the successes and the exit code of the failures.
     ///
     /// With several files and more than one job, whole scenarios are forecast concurrently
     /// (each on one thread); with one file, its paths are. Either way every number is the
     /// same (the engine's results do not depend on threads), and messages and outputs come
     /// in file order.
-    func run(_ inputs: [String], onEach: (Outcome, Int, Int) throws -> Void) throws -> (outcomes: [Outcome], exitCode: Int32) {
+    func run(_ inputs: [String], persist: @Sendable (Outcome) throws -> Void = { _ in },
+             onEach: (Outcome, Int, Int) throws -> Void) throws -> (outcomes: [Outcome], exitCode: Int32) {
         var loaded: [(scenario: Scenario, file: String, index: Int, total: Int)] = []
         var worst = try forEachScenario(inputs) { scenario, file, index, total in
             loaded.append((scenario, file, index, total))
@@ -67,7 +70,14 @@ struct ScenarioBatch {
         let work = loaded.map { ($0.scenario, $0.file) }
         let perForecastJobs = concurrentScenarios ? 1 : jobs
         let forecasts = Self.inParallel(work.count, workers: concurrentScenarios ? jobs : 1) { i in
-            Self.forecast(work[i].0, file: work[i].1, jobs: perForecastJobs)
+            let forecast = Self.forecast(work[i].0, file: work[i].1, jobs: perForecastJobs)
+            guard case let .success(outcome) = forecast else { return forecast }
+            do {
+                try persist(outcome)
+            } catch {
+                return .failure(UptakeExitCode.badInput, "error: \(error)")
+            }
+            return forecast
         }
         var outcomes: [Outcome] = []
         for (entry, forecast) in zip(loaded, forecasts) {

@@ -313,6 +313,29 @@ final class RunCommandTests: XCTestCase {
         XCTAssertNotEqual(try text("reseeded/\(id)/forecast.csv"), try text("one-job/\(id)/forecast.csv"))
     }
 
+    /// A scenario whose folder cannot be written (here `out/<id>` is an existing file) is
+    /// reported with exit code 2; the other scenarios of the batch are written in full, at
+    /// one job and at two (files are written on the forecasting threads).
+    func testAnUnwritableScenarioFolderDoesNotStopTheBatch() throws {
+        let inputs = try copyBundled()
+        let blocked = try scenarioID(inputs[1])
+        for jobs in ["1", "2"] {
+            let out = "blocked-\(jobs)"
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent(out), withIntermediateDirectories: true)
+            _ = try write("\(out)/\(blocked)", "not a folder\n")
+            let result = try uptake(["run"] + inputs + ["--paths", "200", "--jobs", jobs, "--out", out])
+            XCTAssertEqual(result.exitCode, 2, result.stderr)
+            XCTAssertTrue(result.stderr.contains("cannot write") && result.stderr.contains(blocked), result.stderr)
+            for input in inputs where try scenarioID(input) != blocked {
+                let id = try scenarioID(input)
+                XCTAssertEqual(try listing("\(out)/\(id)"), Self.resultFiles, "\(id) at --jobs \(jobs)")
+            }
+            let summary = try text("\(out)/summary.csv")
+            XCTAssertFalse(summary.contains(blocked + ","), "the failed scenario has no summary rows")
+            XCTAssertEqual(summary.split(separator: "\n").count > 1, true)
+        }
+    }
+
     /// run.json without its `timings` object: the text before it, which must match byte for
     /// byte, and the parsed rest (so a key after `timings` would be compared too).
     private func withoutTimings(_ json: String) throws -> (text: String, rest: NSDictionary) {

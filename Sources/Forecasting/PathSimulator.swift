@@ -232,6 +232,10 @@ struct PathSimulator: Sendable {
         let calibrated = models.map(\.calibratedErrors)
         let anyCalibrated = calibrated.contains { $0 != nil }
         let vectorMeasurement = !isFlow && !anyCalibrated
+        // A plain logistic batch (one family, no launch, no levers, a level): its curve and
+        // measurement go four paths at a time.
+        let logisticLanes = vectorMeasurement && !withLevers && models.count == 1 && models[0].family == .logistic
+            && models[0].curve.launch == nil
         var decay = [Double](repeating: 0, count: models.count), innovationSD = decay
         let normalTables = NormalZiggurat.tables
         // Per path of the current step: the deviation to apply, the latent level and the
@@ -264,8 +268,39 @@ struct PathSimulator: Sendable {
             }
             // Flows: the reporting period k = 1, 2, … after the reference that holds t.
             let flowPeriod = isFlow ? max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up))) : 0
-            // 1. The deviation and the latent level, path by path (the curve and the levers).
-            for i in 0..<count {
+            // 1. The deviation and the latent level: four paths at a time where the batch is a
+            // plain logistic (``logisticLanes``), then path by path (the curve and the levers).
+            var firstScalar = 0
+            if logisticLanes {
+                let slot = RandomDrawLayout.residualInnovations + m
+                let a = decay[0], sd = innovationSD[0]
+                var g = 0
+                lanes: while g + 4 <= count {
+                    var z = SIMD4<Double>()
+                    for l in 0..<4 { z[l] = CounterBasedRandomStream(key: keys[g + l]).normal(slot, normalTables) }
+                    let k = SIMD4(thetas[g][0], thetas[g + 1][0], thetas[g + 2][0], thetas[g + 3][0])
+                    let r = SIMD4(thetas[g][1], thetas[g + 1][1], thetas[g + 2][1], thetas[g + 3][1])
+                    let t0 = SIMD4(thetas[g][2], thetas[g + 1][2], thetas[g + 2][2], thetas[g + 3][2])
+                    let level = clampedLatent(k * VectorMath.sigmoid(r * (t - t0)), at: t)
+                    guard level[0].isFinite && level[1].isFinite && level[2].isFinite && level[3].isFinite else { break lanes }
+                    let before = SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3])
+                    let e = a * before + sd * z
+                    let running = SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]).replacing(
+                        with: level, where: level .> SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]))
+                    let y = scale.shifted(running, by: e)
+                    for l in 0..<4 {
+                        noiseBefore[g + l] = before[l]
+                        noise[g + l] = e[l]
+                        curveFinite[g + l] = true
+                        runningLevels[g + l] = running[l]
+                        deviations[g + l] = e[l]
+                        measured[g + l] = y[l]
+                    }
+                    g += 4
+                }
+                firstScalar = g
+            }
+            for i in firstScalar..<count {
                 let f = Int(family[i])
                 let stream = CounterBasedRandomStream(key: keys[i])
                 var e = noise[i]
@@ -296,7 +331,7 @@ struct PathSimulator: Sendable {
             }
             // 2. The measurement y = h⁻¹(h(L) + e), four paths at a time.
             if vectorMeasurement {
-                var g = 0
+                var g = firstScalar
                 while g < padded {
                     let y = scale.shifted(SIMD4(runningLevels[g], runningLevels[g + 1], runningLevels[g + 2], runningLevels[g + 3]),
                                           by: SIMD4(deviations[g], deviations[g + 1], deviations[g + 2], deviations[g + 3]))
@@ -425,6 +460,18 @@ struct PathSimulator: Sendable {
         return scale.clamp(level)
     }
 
+
+    /// The no-lever latent of four paths whose curve values are `level` (``latent(_:_:at:)``'s
+    /// steps after the curve: the zero shift, the cap, the range).
+    @inline(__always)
+    func clampedLatent(_ level: SIMD4<Double>, at t: Double) -> SIMD4<Double> {
+        var level = level
+        if t > levers.fromTime { level += 0 }
+        if scenarioCeiling.isFinite { level = level.replacing(with: cap, where: level .> cap) }
+        level = level.replacing(with: 0, where: level .< 0)
+        if let top = rangeTop { level = level.replacing(with: top, where: level .> top) }
+        return level
+    }
 
     @inline(__always)
     func latent(_ curve: LaunchAnchoredCurve.Evaluator, at t: Double, _ draw: VariantLeverPlan.Draw,

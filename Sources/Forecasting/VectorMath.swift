@@ -22,7 +22,7 @@ public enum VectorMath {
     /// "Table-driven implementation of the exponential function", ACM TOMS 15, 1989, for the
     /// error analysis): x = k·ln 2 + r with k = round(x/ln 2) and r reduced in two parts,
     /// |r| ≤ ½ln 2; e^r by its Taylor polynomial to degree 13 (the first omitted term,
-    /// r¹⁴/14!, is below 4·10⁻¹⁸ relative), evaluated by Horner's rule; then e^x = e^r·2^k,
+    /// r¹⁴/14!, is below 4·10⁻¹⁸ relative), evaluated by Estrin's scheme; then e^x = e^r·2^k,
     /// with 2^k built from its exponent bits.
     @inline(__always)
     public static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
@@ -33,22 +33,27 @@ public enum VectorMath {
         let shifted = x * log2e + shift
         let k = shifted - shift
         let r = (x - k * ln2Hi) - k * ln2Lo
-        var p = SIMD4<Double>(repeating: 1.0 / 6227020800.0)
-        p = p * r + 1.0 / 479001600.0
-        p = p * r + 1.0 / 39916800.0
-        p = p * r + 1.0 / 3628800.0
-        p = p * r + 1.0 / 362880.0
-        p = p * r + 1.0 / 40320.0
-        p = p * r + 1.0 / 5040.0
-        p = p * r + 1.0 / 720.0
-        p = p * r + 1.0 / 120.0
-        p = p * r + 1.0 / 24.0
-        p = p * r + 1.0 / 6.0
-        p = p * r + 0.5
-        p = p * r + 1.0
-        p = p * r + 1.0
+        // Estrin's scheme (pairs, then powers r², r⁴, r⁸): a dependency chain of five
+        // multiply-adds instead of Horner's thirteen, so the paths of a batch overlap.
+        let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+        let p01 = 1 + r, p23 = 0.5 + r * (1.0 / 6.0)
+        let p45 = 1.0 / 24.0 + r * (1.0 / 120.0), p67 = 1.0 / 720.0 + r * (1.0 / 5040.0)
+        let p89 = 1.0 / 40320.0 + r * (1.0 / 362880.0), p1011 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0)
+        let p1213 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0)
+        let q03 = p01 + r2 * p23, q47 = p45 + r2 * p67, q811 = p89 + r2 * p1011
+        let q0_7 = q03 + r4 * q47, q8_13 = q811 + r4 * p1213
+        let p = q0_7 + r8 * q8_13
         // 2^k from k's two's complement bits in the low bits of the shifted sum.
         let kBits = unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &- unsafeBitCast(shift, to: SIMD4<UInt64>.self)
         return p * unsafeBitCast((kBits &+ 1023) &<< 52, to: SIMD4<Double>.self)
+    }
+
+    /// The logistic function 1/(1 + e^(−z)) lane by lane, as `AdoptionCurve.sigmoid` computes
+    /// it (never e^(+large)): 1/(1 + e^(−z)) for z ≥ 0, e^z/(1 + e^z) below.
+    @inline(__always)
+    public static func sigmoid(_ z: SIMD4<Double>) -> SIMD4<Double> {
+        let negative = z .< 0
+        let e = exp(z.replacing(with: -z, where: .!negative))      // e^(−|z|)
+        return (1 / (1 + e)).replacing(with: e / (1 + e), where: negative)
     }
 }

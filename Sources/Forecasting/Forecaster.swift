@@ -20,8 +20,10 @@ import LinearAlgebra
 /// (observations, families, grid, variants, targets, paths, seed, calibration) only.
 ///
 /// Parallelism: `jobs` workers (`DispatchQueue.concurrentPerform`) take batches of
-/// ``PathSimulator/batchSize`` paths round-robin; each batch writes its own buffer. The
-/// summaries are parallel over grid points. OpenBLAS is pinned to one thread (DESIGN.md,
+/// ``PathSimulator/batchSize`` paths round-robin; each batch writes its own buffer. Each grid
+/// point is then summarised on the calling thread (so a single scenario's summaries do not use
+/// the other cores; a batch of scenarios runs whole scenarios in parallel, ``ScenarioBatch``).
+/// OpenBLAS is pinned to one thread (DESIGN.md,
 /// "BLAS/LAPACK": two thread pools on the same cores fight).
 ///
 /// Memory: the state of every path (its parameters, levers, deviation, latent level and

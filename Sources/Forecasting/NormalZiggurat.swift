@@ -10,7 +10,7 @@ import LinearAlgebra
 /// The density is covered by 128 layers of equal area v: 127 rectangles [0, xᵢ] × [f(xᵢ),
 /// f(xᵢ₊₁)] and a base of the rectangle below f(r) plus the tail beyond r = 3.4426. A draw picks
 /// a layer i and a uniform u in (−1, 1); |u| < xᵢ₊₁/xᵢ (the part of the layer inside the curve
-/// for sure: 98.8 % of draws) returns u·xᵢ at the cost of a multiplication and a compare.
+/// for sure: on average over the layers 97.2 % of draws; the top layer, whose ratio is 0, always goes on) returns u·xᵢ at the cost of a multiplication and a compare.
 /// Otherwise the wedge between the rectangle and the curve is tested with one more uniform,
 /// and the base layer samples the tail by Marsaglia's method (1964). Rejection is exact, so
 /// the variates are exactly normal up to the precision of the uniforms and of the tables.
@@ -70,7 +70,7 @@ enum NormalZiggurat {
         return slowPath(bits)
     }
 
-    /// The wedges, the tail and retries (1.2 % of draws).
+    /// The wedges, the tail and retries (2.8 % of draws).
     @inline(never)
     static func slowPath(_ bits: UInt64) -> Double {
         var word = bits

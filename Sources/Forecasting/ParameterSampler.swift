@@ -38,7 +38,7 @@ import LinearAlgebra
 /// Random draws: φ position k uses normal slot `parameterNormals + k`, w the uniform slot
 /// `parameterScaleMixture`, and a prior draw `priorNormals + k` / `priorUniforms + k`
 /// (``RandomDrawLayout``).
-struct ParameterSampler: Sendable {
+final class ParameterSampler: Sendable {
     let estimates: [Double]
     let unconstrainedEstimates: [Double]
     let freeIndices: [Int]

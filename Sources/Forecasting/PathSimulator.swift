@@ -44,8 +44,9 @@ struct SimulationTarget: Sendable {
 /// there, the OU bridge between the month ends); reach dates are linear between clock
 /// points. A path whose drawn parameters make the curve non-finite at the reference or at the
 /// horizon (a far-tail draw of an exponential growth rate) is run with the estimates instead;
-/// a value that is not finite in between is held at the path's last finite value. Both are
-/// counted and reported.
+/// in between, a non-finite curve value holds the latent level (the measurement still moves
+/// with the noise) and a non-finite measurement is held at the path's last finite value.
+/// Both are counted and reported.
 struct PathSimulator: Sendable {
     /// Paths per batch. Fixed (not derived from the number of workers) so that every dgemm
     /// has the same shape; a shard of paths should start at a multiple of it.
@@ -107,12 +108,14 @@ struct PathSimulator: Sendable {
             let elements = workspace.normals[f].elements.count
             for e in 0..<elements { workspace.normals[f].elements[e] = 0 }
         }
-        batch.keys = (0..<count).map { CounterBasedRandomStream(seed: seed, path: batch.start + $0).key }
-        batch.family = [UInt8](repeating: 0, count: count)
+        // Built in local arrays and handed to the batch at the end (a class's stored arrays
+        // written in a loop cost an exclusivity check per write).
+        let keys = (0..<count).map { CounterBasedRandomStream(seed: seed, path: batch.start + $0).key }
+        var family = [UInt8](repeating: 0, count: count)
         for i in 0..<count {
-            let stream = CounterBasedRandomStream(key: batch.keys[i])
-            let f = family(stream.uniform(RandomDrawLayout.family))
-            batch.family[i] = UInt8(f)
+            let stream = CounterBasedRandomStream(key: keys[i])
+            let f = self.family(stream.uniform(RandomDrawLayout.family))
+            family[i] = UInt8(f)
             models[f].sampler.fillNormals(stream, row: i, into: &workspace.normals[f])
         }
         do {
@@ -125,27 +128,21 @@ struct PathSimulator: Sendable {
         }
         let targetCount = targets.count
         let withLevers = !levers.isBaseline
-        batch.thetas.removeAll(keepingCapacity: true)
-        batch.atLaunch.removeAll(keepingCapacity: true)
-        batch.draws.removeAll(keepingCapacity: true)
-        batch.levers.removeAll(keepingCapacity: true)
-        batch.noise = [Double](repeating: 0, count: count)
-        batch.latent = batch.noise
-        batch.series = batch.noise
-        batch.values = isFlow ? batch.noise : []
-        batch.totals = isFlow ? batch.noise : []
-        batch.period = isFlow ? [Int](repeating: 0, count: count) : []
-        batch.shiftPending = isFlow ? [Bool](repeating: false, count: count) : []
-        batch.deadlineValues = [Double](repeating: .nan, count: targetCount * count)
-        batch.reachTimes = [Double](repeating: .infinity, count: targetCount * count)
-        batch.lookbackTotals = isFlow ? [Double](repeating: .nan, count: targetCount * count) : []
-        // Per family, what each path reads (a `models[f]` per path would copy the model and
-        // retain all its arrays).
+        var thetas: [SIMD4<Double>] = [], atLaunch: [Double] = []
+        var draws: [VariantLeverPlan.Draw] = [], pathLeverList: [PathLevers] = []
+        thetas.reserveCapacity(count)
+        atLaunch.reserveCapacity(count)
+        var noise = [Double](repeating: 0, count: count), latents = noise, series = noise
+        var shiftPending = isFlow ? [Bool](repeating: false, count: count) : []
+        var reachTimes = [Double](repeating: .infinity, count: targetCount * count)
+        var lookbackTotals = isFlow ? [Double](repeating: .nan, count: targetCount * count) : []
+        var fallbacks = 0
+        // Per family, what each path reads (a `models[f]` per path would copy the model).
         let samplers = models.map(\.sampler), curves = models.map(\.curve)
         let hasCeiling = models.map(\.hasCeiling), sigmas = models.map(\.residual.sigma)
         for i in 0..<count {
-            let stream = CounterBasedRandomStream(key: batch.keys[i])
-            let f = Int(batch.family[i])
+            let stream = CounterBasedRandomStream(key: keys[i])
+            let f = Int(family[i])
             samplers[f].naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
             let draw = levers.draw(stream)
             var curve = curves[f].evaluator(workspace.theta[f])
@@ -154,32 +151,49 @@ struct PathSimulator: Sendable {
             if start == nil {
                 // A far-tail draw (an exponential growth rate) that overflows: the path is run
                 // at the estimates, with its own noise and levers, and counted.
-                batch.fallbackCount += 1
+                fallbacks += 1
                 curve = curves[f].evaluator(models[f].estimates)
                 pathLevers = self.pathLevers(hasCeiling: hasCeiling[f], curve, models[f].estimates, draw)
                 start = startState(sigma: sigmas[f], curve, draw, pathLevers, stream) ?? (latent: 0, noise: 0)
             }
             let (latent0, noise0) = start!
-            batch.thetas.append(curve.parameters.theta)
-            batch.atLaunch.append(curve.parameters.atLaunch)
+            thetas.append(curve.parameters.theta)
+            atLaunch.append(curve.parameters.atLaunch)
             if withLevers {
-                batch.draws.append(draw)
-                batch.levers.append(pathLevers)
+                draws.append(draw)
+                pathLeverList.append(pathLevers)
             }
-            batch.noise[i] = noise0
-            batch.latent[i] = latent0
+            noise[i] = noise0
+            latents[i] = latent0
             let series0 = isFlow ? flows.total : (lastObserved ?? latent0)
-            batch.series[i] = series0
-            if isFlow { batch.shiftPending[i] = draw.shift != 0 }
+            series[i] = series0
+            if isFlow { shiftPending[i] = draw.shift != 0 }
             for j in 0..<targetCount {
-                if let observed = targetPlans[j].observedLookback { batch.lookbackTotals[j * count + i] = observed }
+                if let observed = targetPlans[j].observedLookback { lookbackTotals[j * count + i] = observed }
                 // Reached at the reference: the compared value is already at or above it.
                 if targets[j].earliest < .infinity, series0 >= targets[j].value, referenceTime >= targets[j].earliest {
-                    batch.reachTimes[j * count + i] = referenceTime
+                    reachTimes[j * count + i] = referenceTime
                 }
             }
         }
-        batch.totalAtLastGrid = isFlow ? batch.series : []
+        batch.keys = keys
+        batch.family = family
+        batch.thetas = thetas
+        batch.atLaunch = atLaunch
+        batch.draws = draws
+        batch.levers = pathLeverList
+        batch.noise = noise
+        batch.latent = latents
+        batch.series = series
+        batch.values = isFlow ? [Double](repeating: 0, count: count) : []
+        batch.totals = batch.values
+        batch.period = isFlow ? [Int](repeating: 0, count: count) : []
+        batch.shiftPending = shiftPending
+        batch.deadlineValues = [Double](repeating: .nan, count: targetCount * count)
+        batch.reachTimes = reachTimes
+        batch.lookbackTotals = lookbackTotals
+        batch.totalAtLastGrid = isFlow ? series : []
+        batch.fallbackCount += fallbacks
         batch.clockIndex = -1
     }
 

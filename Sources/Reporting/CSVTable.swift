@@ -72,19 +72,25 @@ public struct CSVTable: Sendable {
 
     /// x to ``significantDigits`` significant digits: m·10^k with m an integer of at most ten
     /// digits, computed as m/10^−k or m·10^k with the power of ten exact (10^j, j ≤ 22), so
-    /// the result is the double nearest that decimal and prints as it.
+    /// the result is the double nearest that decimal and prints as it. Where x·10^−k is within
+    /// its own rounding error of a tie (…5 in the eleventh digit), and for exponents beyond the
+    /// exact powers, the correctly rounded `%.9e` decides; a result that would round past the
+    /// largest double keeps x.
     public static func rounded(_ x: Double) -> Double {
         guard x != 0, x.isFinite else { return x }
         let exponent = Int((log10(abs(x))).rounded(.down))
         let shift = significantDigits - 1 - exponent          // x·10^shift has ten integer digits
-        guard abs(shift) <= 22 else {
-            return Double(String(format: "%.\(significantDigits - 1)e", x)) ?? x
-        }
+        guard abs(shift) <= 22 else { return correctlyRounded(x) }
         let power = powersOfTen[abs(shift)]
-        if shift >= 0 {
-            return (x * power).rounded() / power
-        }
-        return (x / power).rounded() * power
+        let scaled = shift >= 0 ? x * power : x / power
+        let fraction = abs(scaled - scaled.rounded(.towardZero))
+        if abs(fraction - 0.5) < 16 * scaled.ulp { return correctlyRounded(x) }
+        return shift >= 0 ? scaled.rounded() / power : scaled.rounded() * power
+    }
+
+    private static func correctlyRounded(_ x: Double) -> Double {
+        let value = Double(String(format: "%.\(significantDigits - 1)e", x)) ?? x
+        return value.isFinite ? value : x
     }
 
     private static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }

@@ -41,15 +41,4 @@ final class NormalZigguratTests: XCTestCase {
         let below = z.filter { $0 < -1 }.count, above = z.filter { $0 > 1 }.count
         XCTAssertEqual(Double(below - above), 0, accuracy: 4 * Double(below + above).squareRoot())
     }
-
-    /// A normal is a pure function of its bits: the same bits, the same value, also through
-    /// the slow path (tail and wedges).
-    func testDrawsAreAFunctionOfTheirBits() {
-        var rng = SplitMix64(seed: 5)
-        for _ in 0..<10_000 {
-            let bits = rng.next()
-            XCTAssertEqual(NormalZiggurat.normal(bits), NormalZiggurat.normal(bits))
-        }
-        XCTAssertEqual(NormalZiggurat.slowPath(0), NormalZiggurat.slowPath(0))
-    }
 }

@@ -24,6 +24,11 @@ final class FitTableTests: XCTestCase {
         XCTAssertEqual(CSVTable.number(-2024.9999999999), "-2025.0")
         XCTAssertEqual(CSVTable.number(123456789012.7), "123456789000.0")
         XCTAssertEqual(CSVTable.number(0), "0.0")
+        // A near-tie (0.045278141065 is stored just below …065): rounded as its exact value.
+        XCTAssertEqual(CSVTable.number(0.045278141065), "0.04527814106")
+        // Rounding the largest double to ten digits would overflow: it keeps its value.
+        XCTAssertTrue(Double(CSVTable.number(.greatestFiniteMagnitude))!.isFinite)
+        XCTAssertEqual(CSVTable.number(-.greatestFiniteMagnitude).first, "-")
         var rng = SplitMix64(seed: 10)
         for _ in 0..<20_000 {
             let x = Double.random(in: 1...10, using: &rng) * pow(10, Double(Int.random(in: -40...40, using: &rng)))

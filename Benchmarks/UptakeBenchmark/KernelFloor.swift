@@ -10,9 +10,9 @@ import LinearAlgebra
 /// - kernel: the wall time of `Forecaster.run` (fit, parameter draws, 60 clock steps per
 ///   path, per-step quantiles/mean/CDF, reach dates, feasibility), per path-step;
 /// - floor: the same path arithmetic and nothing else — per path and month a counter-based
-///   normal (ziggurat), the exact OU step, the logistic at the fitted parameters (libm exp),
-///   the running maximum, y = L·e^e (vector exp, four paths at a time) and the reach test —
-///   over struct-of-arrays buffers written through spans, per path-step.
+///   normal (ziggurat), the exact OU step, the logistic at the fitted parameters, the running
+///   maximum and y = L·e^e four paths at a time (vector sigmoid and exp), and the reach
+///   test — over struct-of-arrays buffers written through spans, per path-step.
 /// The floor has no parameter draws, no summaries and no files, so kernel/floor overstates
 /// how far the step loop itself is from the arithmetic.
 func runKernelFloor(_ arguments: [String]) throws {
@@ -84,15 +84,20 @@ func floorPaths(parameters: [Double], sigma: Double, reference: Double, times: [
                 reach[i] = .infinity
             }
             for (m, t) in times.enumerated() {
-                for i in 0..<n {
-                    noise[i] = a * noise[i] + innovation * streams[i].normal(32 + m)
-                    running[i] = max(running[i], k / (1 + exp(-r * (t - t0))))
-                }
                 var g = 0
                 while g < padded {
-                    let y = SIMD4(running[g], running[g + 1], running[g + 2], running[g + 3])
-                        * VectorMath.exp(SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3]))
-                    measured[g] = y[0]; measured[g + 1] = y[1]; measured[g + 2] = y[2]; measured[g + 3] = y[3]
+                    var z = SIMD4<Double>()
+                    for l in 0..<4 { z[l] = streams[min(g + l, n - 1)].normal(32 + m) }
+                    let e = a * SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3]) + innovation * z
+                    let level = k * VectorMath.sigmoid(r * (t - SIMD4(repeating: t0)))
+                    let before = SIMD4(running[g], running[g + 1], running[g + 2], running[g + 3])
+                    let latent = before.replacing(with: level, where: level .> before)
+                    let y = latent * VectorMath.exp(e)
+                    for l in 0..<4 {
+                        noise[g + l] = e[l]
+                        running[g + l] = latent[l]
+                        measured[g + l] = y[l]
+                    }
                     g += 4
                 }
                 for i in 0..<n where reach[i] == .infinity && measured[i] >= target { reach[i] = t }

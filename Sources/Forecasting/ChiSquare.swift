@@ -6,7 +6,9 @@ enum ChiSquare {
     /// Start from the Wilson–Hilferty approximation (x ≈ ν(1 − 2/(9ν) + z√(2/(9ν)))³), or the
     /// small-x limit P(a, y) ≈ yᵃ/Γ(a + 1) in the lower tail, then safeguarded Newton steps on
     /// log P (Numerical Recipes, 3rd ed., §6.2 and §6.14). Relative error below 1e-10.
-    static func quantile(_ p: Double, degreesOfFreedom nu: Double) -> Double {
+    /// `start`, when given, replaces the approximation (a table built knot by knot starts each
+    /// knot from the one before, a few steps away).
+    static func quantile(_ p: Double, degreesOfFreedom nu: Double, start: Double? = nil) -> Double {
         precondition(nu > 0 && p > 0 && p < 1)
         let a = nu / 2
         let logGammaA1 = logGamma(a + 1)
@@ -19,6 +21,7 @@ enum ChiSquare {
         let tail = exp((logP + logGammaA1) / a)
         var y = base > 0.2 ? nu * base * base * base / 2 : tail
         if !(y > 0) || !y.isFinite { y = tail }
+        if let start, start > 0, start.isFinite { y = start / 2 }
         var lo = 0.0, hi = Double.infinity
         for _ in 0..<100 {
             let value = regularizedLowerGamma(a, y, logGammaA: logGammaA)
@@ -38,11 +41,16 @@ enum ChiSquare {
     /// F⁻¹(1 − q) for χ²_ν from the upper-tail probability q itself: the same Newton steps on
     /// log Q (Q = 1 − P, the regularised upper incomplete gamma function), so a quantile far in
     /// the upper tail keeps its precision (1 − q would round q to a multiple of 2⁻⁵³).
-    static func upperQuantile(_ q: Double, degreesOfFreedom nu: Double) -> Double {
+    static func upperQuantile(_ q: Double, degreesOfFreedom nu: Double, start: Double? = nil) -> Double {
         precondition(nu > 0 && q > 0 && q < 1)
         let a = nu / 2
         let logGammaA = logGamma(a), logQ = log(q)
-        var y = quantile(min(max(1 - q, 1e-300), 1 - 0x1p-53), degreesOfFreedom: nu) / 2
+        var y: Double
+        if let start, start > 0, start.isFinite {
+            y = start / 2
+        } else {
+            y = quantile(min(max(1 - q, 1e-300), 1 - 0x1p-53), degreesOfFreedom: nu) / 2
+        }
         var lo = 0.0, hi = Double.infinity
         for _ in 0..<100 {
             let value = regularizedUpperGamma(a, y, logGammaA: logGammaA)

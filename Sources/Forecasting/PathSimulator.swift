@@ -302,13 +302,15 @@ struct PathSimulator: Sendable {
                     let running = SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]).replacing(
                         with: level, where: level .> SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]))
                     let y = scale.shifted(running, by: e)
+                    guard y[0].isFinite && y[1].isFinite && y[2].isFinite && y[3].isFinite else { break lanes }
+                    // The value too (step 3 for these paths).
                     for l in 0..<4 {
                         noiseBefore[g + l] = before[l]
                         noise[g + l] = e[l]
-                        curveFinite[g + l] = true
-                        runningLevels[g + l] = running[l]
-                        deviations[g + l] = e[l]
-                        measured[g + l] = y[l]
+                        latentBefore[g + l] = latents[g + l]
+                        seriesBefore[g + l] = series[g + l]
+                        latents[g + l] = running[l]
+                        series[g + l] = y[l]
                     }
                     g += 4
                 }
@@ -355,8 +357,8 @@ struct PathSimulator: Sendable {
             } else if !isFlow {
                 for i in 0..<count { measured[i] = scale.shifted(runningLevels[i], by: deviations[i]) }
             }
-            // 3. The value.
-            for i in 0..<count {
+            // 3. The value (the four-lane paths have theirs).
+            for i in firstScalar..<count {
                 let previousLatent = latents[i]
                 let previousSeries = series[i]
                 let running = runningLevels[i]

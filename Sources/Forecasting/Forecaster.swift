@@ -186,11 +186,12 @@ public enum Forecaster {
         var totals = isFlow ? ColumnSummarizer(paths: paths, cdfValues: request.targets.filter(\.cumulative).map(\.value)) : nil
         let sampleCount = min(request.sampleCount, paths)
         var samples = [[Double]](repeating: [], count: sampleCount)
+        let scratch = (0..<workers).map { _ in StepScratch() }
         for m in simulator.clock.gridIndices {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var b = worker
                 while b < batchCount {
-                    simulator.advance(batches[b], to: m)
+                    simulator.advance(batches[b], to: m, scratch[worker])
                     b += workers
                 }
             }

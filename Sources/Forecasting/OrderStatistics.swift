@@ -33,7 +33,10 @@ struct OrderStatistics {
         }
         precondition(ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
         var out = [UInt64](repeating: 0, count: ranks.count)
-        for i in 0..<n { keys[i] = Self.key(values[i]) }
+        do {
+            var span = keys.mutableSpan
+            for i in 0..<n { span[i] = Self.key(values[i]) }
+        }
         Self.select(&keys, &scratch, from: 0, count: n, base: 0, ranks, 0..<ranks.count, &out)
         return out.map(Self.value)
     }
@@ -74,7 +77,10 @@ struct OrderStatistics {
         var counts = [Int](repeating: 0, count: buckets)
         var starts = [Int](repeating: 0, count: buckets)
         var destination = [Int](repeating: -1, count: buckets)
-        for i in from..<(from + n) { counts[Int(truncatingIfNeeded: (source[i] &- lo) &>> shift)] &+= 1 }
+        do {
+            var histogram = counts.mutableSpan
+            for i in from..<(from + n) { histogram[Int(truncatingIfNeeded: (source[i] &- lo) &>> shift)] &+= 1 }
+        }
         var offset = 0
         for d in 0..<buckets {
             starts[d] = offset
@@ -91,13 +97,16 @@ struct OrderStatistics {
                 compact += counts[d]
             }
         }
-        for i in from..<(from + n) {
-            let k = source[i]
-            let b = Int(truncatingIfNeeded: (k &- lo) &>> shift)
-            let p = destination[b]
-            if p >= 0 {
-                spare[from + p] = k
-                destination[b] = p &+ 1
+        do {
+            var gathered = spare.mutableSpan, next = destination.mutableSpan
+            for i in from..<(from + n) {
+                let k = source[i]
+                let b = Int(truncatingIfNeeded: (k &- lo) &>> shift)
+                let p = next[b]
+                if p >= 0 {
+                    gathered[from + p] = k
+                    next[b] = p &+ 1
+                }
             }
         }
         // Recurse into each selected bucket in order, with the ranks it holds.

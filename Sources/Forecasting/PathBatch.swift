@@ -88,3 +88,34 @@ struct BatchWorkspace {
         theta = models.map { [Double](repeating: 0, count: $0.estimates.count) }
     }
 }
+
+/// Scratch of one worker's step loop (``PathSimulator/advance(_:to:_:)``), allocated once per
+/// worker and reused for every batch and clock step. Each worker owns its own (never shared
+/// between threads while in use).
+final class StepScratch: @unchecked Sendable {
+    var deviation: [Double] = [], running: [Double] = [], measured: [Double] = []
+    var noiseBefore: [Double] = [], seriesBefore: [Double] = [], latentBefore: [Double] = []
+    var curveFinite: [Bool] = []
+    var decay: [Double] = [], innovationSD: [Double] = []
+
+    /// Room for `paths` paths (padded to a multiple of four) and `families` families.
+    func reserve(paths: Int, families: Int) {
+        if deviation.count < paths {
+            deviation = [Double](repeating: 0, count: paths)
+            running = deviation; measured = deviation
+            noiseBefore = deviation; seriesBefore = deviation; latentBefore = deviation
+            curveFinite = [Bool](repeating: true, count: paths)
+        }
+        if decay.count < families {
+            decay = [Double](repeating: 0, count: families)
+            innovationSD = decay
+        }
+    }
+
+    /// Empties the buffers while the loop holds them (so they stay uniquely referenced).
+    func release() {
+        deviation = []; running = []; measured = []
+        noiseBefore = []; seriesBefore = []; latentBefore = []
+        curveFinite = []; decay = []; innovationSD = []
+    }
+}

@@ -73,6 +73,11 @@ struct PathSimulator: Sendable {
     /// scenario's ceiling under it (worked out once, not at every step).
     let rangeTop: Double?
     let cap: Double
+    /// Per family, what the step loop reads (copied out of the models once).
+    let familyCurves: [LaunchAnchoredCurve]
+    let familyResiduals: [ResidualProcess]
+    let familyCalibratedErrors: [CalibratedErrors?]
+    let anyCalibrated: Bool
 
     var referenceTime: Double { clock.referenceTime }
 
@@ -98,6 +103,10 @@ struct PathSimulator: Sendable {
         targetPlans = targets.map { TargetClockPlan($0, clock: clock, flows: flows, isFlow: isFlow) }
         if case let .logit(bound) = scale { rangeTop = bound } else { rangeTop = nil }
         cap = rangeTop.map { min(scenarioCeiling, $0) } ?? scenarioCeiling
+        familyCurves = models.map(\.curve)
+        familyResiduals = models.map(\.residual)
+        familyCalibratedErrors = models.map(\.calibratedErrors)
+        anyCalibrated = familyCalibratedErrors.contains { $0 != nil }
     }
 
     /// Draws every path's family, parameters and levers (one dgemm per family and batch) and
@@ -226,7 +235,7 @@ struct PathSimulator: Sendable {
     /// (the grid point it belongs to), tracking each target's first crossing and deadline
     /// value on the way, and leaves the grid point's values in `batch.values` (and the
     /// running totals of a flow in `batch.totals`).
-    func advance(_ batch: PathBatch, to last: Int) {
+    func advance(_ batch: PathBatch, to last: Int, _ scratch: StepScratch) {
         let count = batch.count
         let targetCount = targets.count
         let t0 = referenceTime
@@ -241,26 +250,25 @@ struct PathSimulator: Sendable {
         let keys = batch.keys, family = batch.family, thetas = batch.thetas, atLaunch = batch.atLaunch
         let draws = batch.draws, pathLevers = batch.levers
         let withLevers = !draws.isEmpty
-        let curves = models.map(\.curve)
-        let residuals = models.map(\.residual)
-        let calibrated = models.map(\.calibratedErrors)
-        let anyCalibrated = calibrated.contains { $0 != nil }
+        let curves = familyCurves, residuals = familyResiduals, calibrated = familyCalibratedErrors
+        let anyCalibrated = self.anyCalibrated
         let vectorMeasurement = !isFlow && !anyCalibrated
         // A plain logistic batch (one family, no launch, no levers, a level): its curve and
         // measurement go four paths at a time.
         let logisticLanes = vectorMeasurement && !withLevers && models.count == 1 && models[0].family == .logistic
             && models[0].curve.launch == nil
-        var decay = [Double](repeating: 0, count: models.count), innovationSD = decay
         let normalTables = NormalZiggurat.tables
         // Per path of the current step: the deviation to apply, the latent level and the
-        // measured value (padded to a multiple of four for the vector measurement), and
-        // whether the curve was finite.
+        // measured value (padded to a multiple of four for the vector measurement), whether
+        // the curve was finite, and the state before the step — the worker's scratch, taken
+        // out for the loop and handed back (no allocation per batch or step).
         let padded = (count + 3) & ~3
-        var deviationStorage = [Double](repeating: 0, count: padded), runningStorage = deviationStorage
-        var measuredStorage = deviationStorage
-        var noiseBeforeStorage = [Double](repeating: 0, count: count), seriesBeforeStorage = noiseBeforeStorage
-        var latentBeforeStorage = noiseBeforeStorage
-        var curveFiniteStorage = [Bool](repeating: true, count: count)
+        scratch.reserve(paths: padded, families: models.count)
+        var decay = scratch.decay, innovationSD = scratch.innovationSD
+        var deviationStorage = scratch.deviation, runningStorage = scratch.running, measuredStorage = scratch.measured
+        var noiseBeforeStorage = scratch.noiseBefore, seriesBeforeStorage = scratch.seriesBefore
+        var latentBeforeStorage = scratch.latentBefore, curveFiniteStorage = scratch.curveFinite
+        scratch.release()
         var sanitised = 0
         // The loop writes through mutable spans: an array written in a loop that also calls
         // out (the curve, exp) is checked for uniqueness at every write, a span is not.
@@ -435,6 +443,10 @@ struct PathSimulator: Sendable {
         batch.noise = noiseStorage; batch.latent = latentStorage; batch.series = seriesStorage; batch.period = periodStorage
         batch.shiftPending = shiftPendingStorage; batch.reachTimes = reachStorage; batch.deadlineValues = deadlineStorage
         batch.lookbackTotals = lookbackStorage
+        scratch.decay = decay; scratch.innovationSD = innovationSD
+        scratch.deviation = deviationStorage; scratch.running = runningStorage; scratch.measured = measuredStorage
+        scratch.noiseBefore = noiseBeforeStorage; scratch.seriesBefore = seriesBeforeStorage
+        scratch.latentBefore = latentBeforeStorage; scratch.curveFinite = curveFiniteStorage
         batch.sanitisedCount += sanitised
         batch.clockIndex = last
     }

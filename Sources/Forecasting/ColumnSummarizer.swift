@@ -10,7 +10,6 @@ struct ColumnSummarizer {
     let cdfValues: [Double]
     private let ranks: [Int]
     private let rankSlot: [Int: Int]
-    private var column: [Double]
     private var selector = OrderStatistics()
     private var atMost: [Int]
 
@@ -24,25 +23,22 @@ struct ColumnSummarizer {
         self.cdfValues = Array(Set(cdfValues)).sorted()
         ranks = Array(Set(levels.flatMap { SampleQuantiles.ranks(count: paths, $0) })).sorted()
         rankSlot = Dictionary(uniqueKeysWithValues: ranks.enumerated().map { ($1, $0) })
-        column = [Double](repeating: 0, count: paths)
         atMost = [Int](repeating: 0, count: self.cdfValues.count)
     }
 
     /// Summarises the next grid point: `batches` in path order, `quantity` the batch's values there.
     mutating func add(_ batches: [PathBatch], _ quantity: (PathBatch) -> [Double]) {
-        for batch in batches {
-            let values = quantity(batch), start = batch.start
-            for i in 0..<batch.count { column[start + i] = values[i] }
-        }
+        // The batches' values in path order, read where they are (no gathered copy).
+        let pieces = batches.map(quantity)
         var sum = 0.0
-        for v in column { sum += v }
+        for values in pieces { for v in values { sum += v } }
         for k in 0..<cdfValues.count {
             let c = cdfValues[k]
             var below = 0
-            for v in column where v <= c { below += 1 }
+            for values in pieces { for v in values where v <= c { below += 1 } }
             atMost[k] = below
         }
-        let selected = selector.select(column, ranks: ranks)
+        let selected = selector.select(pieces, count: paths, ranks: ranks)
         mean.append(sum / Double(paths))
         quantiles.append(levels.map { p in SampleQuantiles.quantile(count: paths, p) { selected[rankSlot[$0]!] } })
         cdf.append(atMost.map { Double($0) / Double(paths) })

@@ -23,6 +23,35 @@ struct OrderStatistics {
         Double(bitPattern: k & sign != 0 ? k & ~sign : ~k)
     }
 
+    /// The same for values given in pieces (the batches of a grid point, in path order): the
+    /// keys are written and their range found in one pass over the pieces, with no gathered
+    /// copy of the values.
+    mutating func select(_ pieces: [[Double]], count n: Int, ranks: [Int]) -> [Double] {
+        if keys.count < n {
+            keys = [UInt64](repeating: 0, count: n)
+            scratch = [UInt64](repeating: 0, count: n)
+        }
+        precondition(ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
+        var lo = UInt64.max, hi = UInt64.min
+        do {
+            var span = keys.mutableSpan
+            var at = 0
+            for values in pieces {
+                for v in values {
+                    let k = Self.key(v)
+                    span[at] = k
+                    lo = Swift.min(lo, k)
+                    hi = Swift.max(hi, k)
+                    at += 1
+                }
+            }
+            precondition(at == n, "the pieces hold \(at) values, not \(n)")
+        }
+        var out = [UInt64](repeating: 0, count: ranks.count)
+        Self.select(&keys, &scratch, from: 0, count: n, base: 0, ranks, 0..<ranks.count, &out, range: (lo, hi))
+        return out.map(Self.value)
+    }
+
     /// The values at `ranks` (ascending, distinct, each in 0..<values.count) of `values`
     /// sorted ascending, in the order of `ranks`.
     mutating func select(_ values: [Double], ranks: [Int]) -> [Double] {
@@ -45,7 +74,8 @@ struct OrderStatistics {
     /// using `spare[from ..< from + n]` as room to gather the buckets that hold wanted ranks;
     /// the two arrays swap roles at each level of recursion.
     private static func select(_ source: inout [UInt64], _ spare: inout [UInt64], from: Int, count n: Int, base: Int,
-                               _ ranks: [Int], _ wanted: Range<Int>, _ out: inout [UInt64]) {
+                               _ ranks: [Int], _ wanted: Range<Int>, _ out: inout [UInt64],
+                               range known: (lo: UInt64, hi: UInt64)? = nil) {
         if wanted.isEmpty { return }
         if n <= 48 {
             // Insertion sort: equal keys are identical bit patterns, so order among them is moot.
@@ -61,10 +91,14 @@ struct OrderStatistics {
             return
         }
         var lo = source[from], hi = source[from]
-        for i in from..<(from + n) {
-            let k = source[i]
-            lo = Swift.min(lo, k)
-            hi = Swift.max(hi, k)
+        if let known {
+            (lo, hi) = known   // found by the caller while writing the keys
+        } else {
+            for i in from..<(from + n) {
+                let k = source[i]
+                lo = Swift.min(lo, k)
+                hi = Swift.max(hi, k)
+            }
         }
         if lo == hi {
             for w in wanted { out[w] = lo }

@@ -49,8 +49,10 @@ struct SimulationTarget: Sendable {
 /// Both are counted and reported.
 struct PathSimulator: Sendable {
     /// Paths per batch. Fixed (not derived from the number of workers) so that every dgemm
-    /// has the same shape; a shard of paths should start at a multiple of it.
-    static let batchSize = 256
+    /// has the same shape; a shard of paths should start at a multiple of it. 1,024 paths of
+    /// state (≈ 100 kB) stay in a core's L2 cache, and a monthly step costs one call per
+    /// batch, so fewer, larger batches spend less on each call's set-up than 256 did.
+    static let batchSize = 1024
 
     let models: [FamilyModel]
     let cumulativeWeights: [Double]

@@ -21,15 +21,34 @@ public struct FamilyParameterDraws: Sendable {
     public let sources: [ParameterSource]
 
     init(fit: AdoptionFit, sampler: ParameterSampler, seed: UInt64, count: Int) throws {
+        self.init(fit: fit, rows: try sampler.draws(seed: seed, count: max(count, 1)))
+    }
+
+    /// From draws already made: a one-family forecast's first variant draws exactly these
+    /// rows for its first paths (``PathSimulator/recordedDrawCount``).
+    init(fit: AdoptionFit, rows: [[Double]]) {
         family = fit.family
-        let rows = try sampler.draws(seed: seed, count: max(count, 1))
         var low: [Double] = [], high: [Double] = [], sd: [Double] = []
+        // The two quantiles by selection of the order statistics they read (the same values
+        // as sorting), the spread by the two-pass formula.
+        var selector = OrderStatistics()
+        let n = rows.count
+        let ranks = Array(Set(SampleQuantiles.ranks(count: n, 0.025) + SampleQuantiles.ranks(count: n, 0.975))).sorted()
         for index in fit.parameterNames.indices {
-            let values = rows.map { $0[index] }.sorted()
-            low.append(SampleQuantiles.quantile(sorted: values, 0.025))
-            high.append(SampleQuantiles.quantile(sorted: values, 0.975))
-            let mean = values.reduce(0, +) / Double(values.count)
-            let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1) : 0
+            let values = rows.map { $0[index] }
+            if values.contains(where: \.isNaN) {
+                // Selection takes no NaN; sorting places them as before.
+                let sorted = values.sorted()
+                low.append(SampleQuantiles.quantile(sorted: sorted, 0.025))
+                high.append(SampleQuantiles.quantile(sorted: sorted, 0.975))
+            } else {
+                let selected = selector.select(values, ranks: ranks)
+                let at = { (rank: Int) in selected[ranks.firstIndex(of: rank)!] }
+                low.append(SampleQuantiles.quantile(count: n, 0.025, orderStatistic: at))
+                high.append(SampleQuantiles.quantile(count: n, 0.975, orderStatistic: at))
+            }
+            let mean = values.reduce(0, +) / Double(n)
+            let variance = n > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n - 1) : 0
             sd.append(variance.squareRoot())
         }
         self.low = low

@@ -102,7 +102,8 @@ public enum Forecaster {
                                           fit.family.rawValue, fit.sigma, fit.errorModels.last?.description ?? "log"))
             }
             models.append(FamilyModel(fit: fit, sampler: sampler, residual: residual, clock: clock, calibratedErrors: calibrated))
-            if request.parameterDrawSummaryCount > 0 {
+            // One family: the first variant's paths make these draws anyway (below).
+            if request.parameterDrawSummaryCount > 0 && fits.count > 1 {
                 parameterDraws.append(try FamilyParameterDraws(fit: fit, sampler: sampler, seed: request.seed,
                                                                count: min(request.paths, request.parameterDrawSummaryCount)))
             }
@@ -126,18 +127,23 @@ public enum Forecaster {
                              earliest: series.kind == .flow && !$0.cumulative ? .infinity : -.infinity)
         }
         var forecasts: [VariantForecast] = []
+        let drawsToRecord = fits.count == 1 ? min(request.paths, request.parameterDrawSummaryCount) : 0
         for levers in variants {
             let plan = VariantLeverPlan(levers, referenceTime: referenceTime, referenceDate: grid.referenceDate,
                                         families: fits.map(\.family))
             assumptions += plan.notes
-            let simulator = PathSimulator(
+            var simulator = PathSimulator(
                 models: models, cumulativeWeights: cumulative, seed: request.seed, clock: clock,
                 lastObserved: series.observations.last?.value, isFlow: series.kind == .flow, scale: scale,
                 observationFloor: observationFloor,
                 scenarioCeiling: series.kind == .flow ? .infinity : Self.scenarioCeiling(series.ceiling),
                 levers: plan, targets: simulationTargets, flows: flows)
-            let (forecast, fallbacks, sanitised) = try simulateVariant(simulator, request: request, series: series,
-                                                                       variant: levers.id, jobs: jobs)
+            if forecasts.isEmpty { simulator.recordedDrawCount = drawsToRecord }
+            let (forecast, fallbacks, sanitised, recorded) = try simulateVariant(simulator, request: request, series: series,
+                                                                                 variant: levers.id, jobs: jobs)
+            if forecasts.isEmpty && drawsToRecord > 0 {
+                parameterDraws.append(FamilyParameterDraws(fit: fits[0], rows: recorded))
+            }
             if fallbacks > 0 {
                 assumptions.append("variant \(levers.id): \(fallbacks) of \(request.paths) paths drew parameters that made the "
                     + "curve non-finite and were run at the fitted values")
@@ -163,7 +169,8 @@ public enum Forecaster {
     /// grid date (workers over batches), then that date is summarised and forgotten, so
     /// memory grows with the paths, not with the steps.
     private static func simulateVariant(_ simulator: PathSimulator, request: ForecastRequest, series: AdoptionSeries,
-                                        variant: String, jobs: Int) throws -> (VariantForecast, fallbacks: Int, sanitised: Int) {
+                                        variant: String, jobs: Int)
+        throws -> (VariantForecast, fallbacks: Int, sanitised: Int, recordedDraws: [[Double]]) {
         let paths = request.paths
         let size = PathSimulator.batchSize
         let batchCount = (paths + size - 1) / size
@@ -204,7 +211,8 @@ public enum Forecaster {
         let ownSummary = own.summary, totalsSummary = totals?.summary
         own = ColumnSummarizer(paths: 0, cdfValues: [])
         totals = nil
-        for batch in batches { batch.releaseState() }
+        let recordedDraws = batches.flatMap(\.recordedDraws)
+        for batch in batches { batch.releaseState(); batch.recordedDraws = [] }
 
         let targetSummaries = request.targets.map { _ in TargetSummary() }
         let targetWorkers = max(1, min(jobs, request.targets.count))
@@ -237,7 +245,8 @@ public enum Forecaster {
         var forecast = VariantForecast(variant: variant, grid: request.grid, own: ownSummary,
                                        feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
         forecast.cumulative = totalsSummary
-        return (forecast, batches.reduce(0) { $0 + $1.fallbackCount }, batches.reduce(0) { $0 + $1.sanitisedCount })
+        return (forecast, batches.reduce(0) { $0 + $1.fallbackCount }, batches.reduce(0) { $0 + $1.sanitisedCount },
+                recordedDraws)
     }
 
     /// The series as it is fitted: with the default ceiling prior of a bounded level

@@ -50,6 +50,8 @@ final class PathBatch: @unchecked Sendable {
     /// estimates; paths with a non-finite value in between, held at their last finite one.
     var fallbackCount = 0
     var sanitisedCount = 0
+    /// The natural parameters of the paths below ``PathSimulator/recordedDrawCount``.
+    var recordedDraws: [[Double]] = []
     var failure: (any Error)?
 
     /// The values at the latest grid point.

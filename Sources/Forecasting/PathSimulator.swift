@@ -71,6 +71,11 @@ struct PathSimulator: Sendable {
     let levers: VariantLeverPlan
     let targets: [SimulationTarget]
     let flows: ObservedFlows
+    /// Paths 0..<recordedDrawCount keep their natural parameters as drawn (before any
+    /// fallback to the estimates) in ``PathBatch/recordedDraws``: with one family these are
+    /// exactly the rows of ``ParameterSampler/draws(seed:count:)``, so fit.csv's summary of
+    /// the draws need not draw them again.
+    var recordedDrawCount = 0
     /// The top of the metric's range (a share's or a "k of N" count's bound), if any, and the
     /// scenario's ceiling under it (worked out once, not at every step).
     let rangeTop: Double?
@@ -148,6 +153,7 @@ struct PathSimulator: Sendable {
         var reachTimes = [Double](repeating: .infinity, count: targetCount * count)
         var lookbackTotals = isFlow ? [Double](repeating: .nan, count: targetCount * count) : []
         var fallbacks = 0
+        var recorded: [[Double]] = []
         // Per family, what each path reads (a `models[f]` per path would copy the model).
         let samplers = models.map(\.sampler), curves = models.map(\.curve)
         let hasCeiling = models.map(\.hasCeiling), sigmas = models.map(\.residual.sigma)
@@ -155,6 +161,7 @@ struct PathSimulator: Sendable {
             let stream = CounterBasedRandomStream(key: keys[i])
             let f = Int(family[i])
             samplers[f].naturalParameters(row: i, of: workspace.deviations[f], stream, into: &workspace.theta[f])
+            if batch.start + i < recordedDrawCount { recorded.append(workspace.theta[f]) }
             let draw = levers.draw(stream)
             var curve = curves[f].evaluator(workspace.theta[f])
             var pathLevers = self.pathLevers(hasCeiling: hasCeiling[f], curve, workspace.theta[f], draw)
@@ -205,6 +212,7 @@ struct PathSimulator: Sendable {
         batch.lookbackTotals = lookbackTotals
         batch.totalAtLastGrid = isFlow ? series : []
         batch.fallbackCount += fallbacks
+        batch.recordedDraws = recorded
         batch.clockIndex = -1
     }
 

@@ -9,7 +9,8 @@ import LinearAlgebra
 /// horizon, P paths, one thread):
 /// - kernel: the wall time of `Forecaster.run` (fit, parameter draws, 60 clock steps per
 ///   path, per-step quantiles/mean/CDF, reach dates, feasibility), per path-step;
-/// - floor: the same path arithmetic and nothing else — per path and month a counter-based
+/// - floor: the same path arithmetic and nothing else, with the same code inlined (the
+///   engine's vector functions and normals are `@inlinable`) — per path and month a counter-based
 ///   normal (ziggurat), the exact OU step, the logistic at the fitted parameters, the running
 ///   maximum and y = L·e^e four paths at a time (vector sigmoid and exp), and the reach
 ///   test — over struct-of-arrays buffers written through spans, per path-step.
@@ -66,6 +67,7 @@ func floorPaths(parameters: [Double], sigma: Double, reference: Double, times: [
     let k = parameters[0], r = parameters[1], t0 = parameters[2]
     let a = exp(-log(2.0) / 12), innovation = sigma * (1 - a * a).squareRoot()
     let batch = 256
+    let tables = NormalZiggurat.tables
     var reached = 0
     var noiseStorage = [Double](repeating: 0, count: batch), runningStorage = noiseStorage
     var measuredStorage = noiseStorage, reachStorage = noiseStorage
@@ -87,7 +89,7 @@ func floorPaths(parameters: [Double], sigma: Double, reference: Double, times: [
                 var g = 0
                 while g < padded {
                     var z = SIMD4<Double>()
-                    for l in 0..<4 { z[l] = streams[min(g + l, n - 1)].normal(32 + m) }
+                    for l in 0..<4 { z[l] = streams[min(g + l, n - 1)].normal(32 + m, tables) }
                     let e = a * SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3]) + innovation * z
                     let level = k * VectorMath.sigmoid(r * (t - SIMD4(repeating: t0)))
                     let before = SIMD4(running[g], running[g + 1], running[g + 2], running[g + 3])

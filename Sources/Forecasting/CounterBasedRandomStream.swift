@@ -29,9 +29,9 @@ import LinearAlgebra
 public struct CounterBasedRandomStream: Sendable {
     /// SplitMix64's γ (written out: a constant from another module would be read through a
     /// lazily initialised global at every draw).
-    static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+    @usableFromInline static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
-    let key: UInt64
+    @usableFromInline let key: UInt64
 
     public init(seed: UInt64, path: Int) {
         let seedKey = Self.mix(seed &+ Self.gamma)
@@ -41,18 +41,18 @@ public struct CounterBasedRandomStream: Sendable {
     /// The stream whose key is `key` (a batch keeps the keys of its paths, not their streams).
     init(key: UInt64) { self.key = key }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func mix(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }
 
     /// 64 random bits for draw `index`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func bits(_ index: Int) -> UInt64 {
         Self.mix(key &+ (UInt64(index) &+ 1) &* Self.gamma)
     }
 
     /// Uniform on the open interval (0, 1): (k + ½)·2⁻⁵³ with k the top 53 bits, so neither
     /// end is ever returned (the inverse normal CDF stays finite).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func uniform(_ index: Int) -> Double {
         (Double(bits(index) >> 11) + 0.5) * 0x1p-53
     }
@@ -60,14 +60,14 @@ public struct CounterBasedRandomStream: Sendable {
     /// Standard normal from the bits of draw `index` by the ziggurat method
     /// (``NormalZiggurat``; one draw index per normal, so the layout of draws is fixed
     /// whatever the values).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func normal(_ index: Int) -> Double {
         NormalZiggurat.normal(bits(index))
     }
 
     /// ``normal(_:)`` with the ziggurat's tables read once by the caller's loop.
-    @inline(__always)
-    func normal(_ index: Int, _ tables: NormalZiggurat.Tables) -> Double {
+    @inlinable @inline(__always)
+    public func normal(_ index: Int, _ tables: NormalZiggurat.Tables) -> Double {
         NormalZiggurat.normal(bits(index), tables)
     }
 }

@@ -18,24 +18,29 @@ import LinearAlgebra
 /// Counter-based: the first attempt uses the given bits; the rare further uniforms (wedge
 /// test, tail, retries) come from hashing them onward (w ← mix(w + γ)), so the normal is a
 /// pure function of its bits, whatever else the stream draws.
-enum NormalZiggurat {
-    static let layers = 128
+public enum NormalZiggurat {
+    @usableFromInline static let layers = 128
     /// The start of the tail and the area of each layer (Doornik 2005, for 128 layers).
-    static let tailStart = 3.442619855899
-    static let layerArea = 9.91256303526217e-3
+    @usableFromInline static let tailStart = 3.442619855899
+    @usableFromInline static let layerArea = 9.91256303526217e-3
 
     /// The layer tables, for a loop that draws many normals (``normal(_:_:)``): read once
     /// outside the loop instead of through the globals at every draw.
-    struct Tables: Sendable {
-        let edges: [Double]
-        let ratios: [Double]
+    public struct Tables: Sendable {
+        @usableFromInline let edges: [Double]
+        @usableFromInline let ratios: [Double]
+
+        @usableFromInline init(edges: [Double], ratios: [Double]) {
+            self.edges = edges
+            self.ratios = ratios
+        }
     }
 
-    static let tables = Tables(edges: edges, ratios: ratios)
+    public static let tables = Tables(edges: edges, ratios: ratios)
 
     /// x₀ = v/f(r) (the base layer's equivalent width), x₁ = r, …, x₁₂₈ = 0, with
     /// f(x) = e^(−x²/2), and ratio[i] = xᵢ₊₁/xᵢ.
-    static let edges: [Double] = {
+    @usableFromInline static let edges: [Double] = {
         var x = [Double](repeating: 0, count: layers + 1)
         var f = Foundation.exp(-0.5 * tailStart * tailStart)
         x[0] = layerArea / f
@@ -47,22 +52,22 @@ enum NormalZiggurat {
         x[layers] = 0
         return x
     }()
-    static let ratios: [Double] = (0..<layers).map { edges[$0 + 1] / edges[$0] }
+    @usableFromInline static let ratios: [Double] = (0..<layers).map { edges[$0 + 1] / edges[$0] }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func uniform(_ word: UInt64) -> Double { (Double(word >> 11) + 0.5) * 0x1p-53 }
 
-    @inline(__always)
+    @usableFromInline @inline(__always)
     static func next(_ word: UInt64) -> UInt64 { SplitMix64.mix(word &+ CounterBasedRandomStream.gamma) }
 
     /// A standard normal variate from `bits`.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func normal(_ bits: UInt64) -> Double {
         normal(bits, tables)
     }
 
     /// The same, with the tables given.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func normal(_ bits: UInt64, _ tables: Tables) -> Double {
         let i = Int(bits & 0x7F)
         let u = 2 * uniform(bits) - 1
@@ -71,7 +76,7 @@ enum NormalZiggurat {
     }
 
     /// The wedges, the tail and retries (2.8 % of draws).
-    @inline(never)
+    @usableFromInline @inline(never)
     static func slowPath(_ bits: UInt64) -> Double {
         var word = bits
         while true {

@@ -6,13 +6,13 @@ import Foundation
 /// assumed beyond the platform's baseline.
 public enum VectorMath {
     /// ln 2 split so that k·ln2Hi is exact for |k| < 2²⁰ (fdlibm's `ln2_hi`, `ln2_lo`).
-    static let ln2Hi = 6.93147180369123816490e-01
-    static let ln2Lo = 1.90821492927058770002e-10
-    static let log2e = 1.44269504088896338700e+00
+    @usableFromInline static let ln2Hi = 6.93147180369123816490e-01
+    @usableFromInline static let ln2Lo = 1.90821492927058770002e-10
+    @usableFromInline static let log2e = 1.44269504088896338700e+00
     /// 1.5·2⁵²: adding and subtracting it rounds a double of magnitude < 2⁵¹ to the nearest
     /// integer (ties to even) in the default rounding mode, without SSE4.1's `roundpd`; the
     /// sum's low bits are that integer in two's complement.
-    static let roundingShift = 6755399441055744.0
+    @usableFromInline static let roundingShift = 6755399441055744.0
 
     /// e^x lane by lane, within 2 ulp of libm's `exp` (``VectorMathTests``); lanes with
     /// |x| ≥ 708 (near overflow or in the subnormal range), ±∞ or NaN go to libm, so the
@@ -24,7 +24,7 @@ public enum VectorMath {
     /// |r| ≤ ½ln 2; e^r by its Taylor polynomial to degree 13 (the first omitted term,
     /// r¹⁴/14!, is below 4·10⁻¹⁸ relative), evaluated by Estrin's scheme; then e^x = e^r·2^k,
     /// with 2^k built from its exponent bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
         if !all((x .> -708) .& (x .< 708)) {
             return SIMD4(Foundation.exp(x[0]), Foundation.exp(x[1]), Foundation.exp(x[2]), Foundation.exp(x[3]))
@@ -50,7 +50,7 @@ public enum VectorMath {
 
     /// The logistic function 1/(1 + e^(−z)) lane by lane, as `AdoptionCurve.sigmoid` computes
     /// it (never e^(+large)): 1/(1 + e^(−z)) for z ≥ 0, e^z/(1 + e^z) below.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func sigmoid(_ z: SIMD4<Double>) -> SIMD4<Double> {
         let negative = z .< 0
         let e = exp(z.replacing(with: -z, where: .!negative))      // e^(−|z|)

@@ -283,172 +283,172 @@ struct PathSimulator: Sendable {
         // The loop writes through mutable spans: an array written in a loop that also calls
         // out (the curve, exp) is checked for uniqueness at every write, a span is not.
         do {
-        var noise = noiseStorage.mutableSpan, latents = latentStorage.mutableSpan, series = seriesStorage.mutableSpan
-        var period = periodStorage.mutableSpan, shiftPending = shiftPendingStorage.mutableSpan
-        var reachTimes = reachStorage.mutableSpan, deadlineValues = deadlineStorage.mutableSpan
-        var lookbackTotals = lookbackStorage.mutableSpan
-        var deviations = deviationStorage.mutableSpan, runningLevels = runningStorage.mutableSpan
-        var measured = measuredStorage.mutableSpan, noiseBefore = noiseBeforeStorage.mutableSpan
-        var seriesBefore = seriesBeforeStorage.mutableSpan, latentBefore = latentBeforeStorage.mutableSpan
-        var curveFinite = curveFiniteStorage.mutableSpan
-        for m in (batch.clockIndex + 1)...last {
-            let t = clock.times[m]
-            let previousTime = m == 0 ? t0 : clock.times[m - 1]
-            for f in models.indices {
-                decay[f] = models[f].decays[m]
-                innovationSD[f] = models[f].innovationSDs[m]
-            }
-            // Flows: the reporting period k = 1, 2, … after the reference that holds t.
-            let flowPeriod = isFlow ? max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up))) : 0
-            // 1. The deviation and the latent level: four paths at a time where the batch is a
-            // plain logistic (``logisticLanes``), then path by path (the curve and the levers).
-            var firstScalar = 0
-            if logisticLanes {
-                let slot = RandomDrawLayout.residualInnovations + m
-                let a = decay[0], sd = innovationSD[0]
-                var g = 0
-                lanes: while g + 4 <= count {
-                    var z = SIMD4<Double>()
-                    for l in 0..<4 { z[l] = CounterBasedRandomStream(key: keys[g + l]).normal(slot, normalTables) }
-                    let k = SIMD4(thetas[g][0], thetas[g + 1][0], thetas[g + 2][0], thetas[g + 3][0])
-                    let r = SIMD4(thetas[g][1], thetas[g + 1][1], thetas[g + 2][1], thetas[g + 3][1])
-                    let t0 = SIMD4(thetas[g][2], thetas[g + 1][2], thetas[g + 2][2], thetas[g + 3][2])
-                    let level = clampedLatent(k * VectorMath.sigmoid(r * (t - t0)), at: t)
-                    guard level[0].isFinite && level[1].isFinite && level[2].isFinite && level[3].isFinite else { break lanes }
-                    let before = SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3])
-                    let e = a * before + sd * z
-                    let running = SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]).replacing(
-                        with: level, where: level .> SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]))
-                    let y = scale.shifted(running, by: e)
-                    guard y[0].isFinite && y[1].isFinite && y[2].isFinite && y[3].isFinite else { break lanes }
-                    // The value too (step 3 for these paths).
-                    for l in 0..<4 {
-                        noiseBefore[g + l] = before[l]
-                        noise[g + l] = e[l]
-                        latentBefore[g + l] = latents[g + l]
-                        seriesBefore[g + l] = series[g + l]
-                        latents[g + l] = running[l]
-                        series[g + l] = y[l]
+            var noise = noiseStorage.mutableSpan, latents = latentStorage.mutableSpan, series = seriesStorage.mutableSpan
+            var period = periodStorage.mutableSpan, shiftPending = shiftPendingStorage.mutableSpan
+            var reachTimes = reachStorage.mutableSpan, deadlineValues = deadlineStorage.mutableSpan
+            var lookbackTotals = lookbackStorage.mutableSpan
+            var deviations = deviationStorage.mutableSpan, runningLevels = runningStorage.mutableSpan
+            var measured = measuredStorage.mutableSpan, noiseBefore = noiseBeforeStorage.mutableSpan
+            var seriesBefore = seriesBeforeStorage.mutableSpan, latentBefore = latentBeforeStorage.mutableSpan
+            var curveFinite = curveFiniteStorage.mutableSpan
+            for m in (batch.clockIndex + 1)...last {
+                let t = clock.times[m]
+                let previousTime = m == 0 ? t0 : clock.times[m - 1]
+                for f in models.indices {
+                    decay[f] = models[f].decays[m]
+                    innovationSD[f] = models[f].innovationSDs[m]
+                }
+                // Flows: the reporting period k = 1, 2, … after the reference that holds t.
+                let flowPeriod = isFlow ? max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up))) : 0
+                // 1. The deviation and the latent level: four paths at a time where the batch is a
+                // plain logistic (``logisticLanes``), then path by path (the curve and the levers).
+                var firstScalar = 0
+                if logisticLanes {
+                    let slot = RandomDrawLayout.residualInnovations + m
+                    let a = decay[0], sd = innovationSD[0]
+                    var g = 0
+                    lanes: while g + 4 <= count {
+                        var z = SIMD4<Double>()
+                        for l in 0..<4 { z[l] = CounterBasedRandomStream(key: keys[g + l]).normal(slot, normalTables) }
+                        let k = SIMD4(thetas[g][0], thetas[g + 1][0], thetas[g + 2][0], thetas[g + 3][0])
+                        let r = SIMD4(thetas[g][1], thetas[g + 1][1], thetas[g + 2][1], thetas[g + 3][1])
+                        let t0 = SIMD4(thetas[g][2], thetas[g + 1][2], thetas[g + 2][2], thetas[g + 3][2])
+                        let level = clampedLatent(k * VectorMath.sigmoid(r * (t - t0)), at: t)
+                        guard level[0].isFinite && level[1].isFinite && level[2].isFinite && level[3].isFinite else { break lanes }
+                        let before = SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3])
+                        let e = a * before + sd * z
+                        let running = SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]).replacing(
+                            with: level, where: level .> SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]))
+                        let y = scale.shifted(running, by: e)
+                        guard y[0].isFinite && y[1].isFinite && y[2].isFinite && y[3].isFinite else { break lanes }
+                        // The value too (step 3 for these paths).
+                        for l in 0..<4 {
+                            noiseBefore[g + l] = before[l]
+                            noise[g + l] = e[l]
+                            latentBefore[g + l] = latents[g + l]
+                            seriesBefore[g + l] = series[g + l]
+                            latents[g + l] = running[l]
+                            series[g + l] = y[l]
+                        }
+                        g += 4
                     }
-                    g += 4
+                    firstScalar = g
                 }
-                firstScalar = g
-            }
-            for i in firstScalar..<count {
-                let f = Int(family[i])
-                let stream = CounterBasedRandomStream(key: keys[i])
-                var e = noise[i]
-                noiseBefore[i] = e
-                if isFlow {
-                    // A flow's noise was fitted to whole reporting periods: one deviation per
-                    // period (on a fixed alignment), shared by its months, so a period's flow
-                    // has the fitted σ whatever the output step (monthly draws would average
-                    // it away).
-                    var k = period[i]
-                    while k < flowPeriod {
-                        k += 1
-                        e = residuals[f].next(e, over: flows.period,
-                                              innovation: stream.normal(RandomDrawLayout.residualInnovations + k - 1))
-                    }
-                    period[i] = k
-                } else {
-                    e = decay[f] * e + innovationSD[f] * stream.normal(RandomDrawLayout.residualInnovations + m, normalTables)
-                }
-                noise[i] = e
-                let parameters = LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i])
-                let level = withLevers
-                    ? latent(curves[f], parameters, at: t, draws[i], pathLevers[i])
-                    : latent(curves[f], parameters, at: t)
-                curveFinite[i] = level.isFinite
-                runningLevels[i] = level.isFinite ? max(latents[i], level) : latents[i]
-                deviations[i] = anyCalibrated ? calibrated[f]?.map(e, horizon: t - t0) ?? e : e
-            }
-            // 2. The measurement y = h⁻¹(h(L) + e), four paths at a time.
-            if vectorMeasurement {
-                var g = firstScalar
-                while g < padded {
-                    let y = scale.shifted(SIMD4(runningLevels[g], runningLevels[g + 1], runningLevels[g + 2], runningLevels[g + 3]),
-                                          by: SIMD4(deviations[g], deviations[g + 1], deviations[g + 2], deviations[g + 3]))
-                    measured[g] = y[0]; measured[g + 1] = y[1]; measured[g + 2] = y[2]; measured[g + 3] = y[3]
-                    g += 4
-                }
-            } else if !isFlow {
-                for i in 0..<count { measured[i] = scale.shifted(runningLevels[i], by: deviations[i]) }
-            }
-            // 3. The value (the four-lane paths have theirs).
-            for i in firstScalar..<count {
-                let previousLatent = latents[i]
-                let previousSeries = series[i]
-                let running = runningLevels[i]
-                var finite = curveFinite[i]
-                let y: Double
-                if isFlow {
-                    // The month's flow: the latent increase, with multiplicative noise.
-                    var flow = (running - previousLatent) * exp(noise[i])
-                    if shiftPending[i] && t > levers.fromTime { flow += draws[i].shift; shiftPending[i] = false }
-                    if !flow.isFinite { finite = false; flow = 0 }
-                    y = previousSeries + flow
-                } else if measured[i].isFinite {
-                    y = measured[i]
-                } else {
-                    finite = false
-                    y = previousSeries
-                }
-                if !finite { sanitised += 1 }
-                latentBefore[i] = previousLatent
-                seriesBefore[i] = previousSeries
-                latents[i] = running
-                series[i] = y
-            }
-            // 4. Each target's first crossing, linear between this clock point and the one
-            // before; target by target, so the loop over paths is a compare per path.
-            for j in 0..<targetCount where targets[j].earliest < .infinity && t >= targets[j].earliest {
-                let value = targets[j].value, earliest = targets[j].earliest, base = j * count
-                for i in 0..<count where reachTimes[base + i] == .infinity && series[i] >= value {
-                    let y = series[i], before = seriesBefore[i]
-                    let fraction = y > before ? (value - before) / (y - before) : 1
-                    reachTimes[base + i] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), earliest)
-                }
-            }
-            // 5. Flows: the running total one reporting period before a deadline, in the step
-            // that holds that date (before the deadline's own step, or in it).
-            for j in 0..<targetCount where isFlow && targetPlans[j].lookbackIndex == m {
-                let weight = targetPlans[j].lookbackWeight, base = j * count
-                for i in 0..<count { lookbackTotals[base + i] = seriesBefore[i] + weight * (series[i] - seriesBefore[i]) }
-            }
-            // 6. The compared value at each deadline that falls in this step.
-            for j in 0..<targetCount {
-                guard let position = targets[j].deadline, position.index == m else { continue }
-                let base = j * count
-                for i in 0..<count {
-                    let y = series[i], before = seriesBefore[i]
+                for i in firstScalar..<count {
+                    let f = Int(family[i])
+                    let stream = CounterBasedRandomStream(key: keys[i])
+                    var e = noise[i]
+                    noiseBefore[i] = e
                     if isFlow {
-                        let w = t > previousTime ? (position.time - previousTime) / (t - previousTime) : 1
-                        let now = before + w * (y - before)
-                        deadlineValues[base + i] = targets[j].cumulative ? now : now - lookbackTotals[base + i]
-                    } else if position.isOnClock {
-                        deadlineValues[base + i] = y
+                        // A flow's noise was fitted to whole reporting periods: one deviation per
+                        // period (on a fixed alignment), shared by its months, so a period's flow
+                        // has the fitted σ whatever the output step (monthly draws would average
+                        // it away).
+                        var k = period[i]
+                        while k < flowPeriod {
+                            k += 1
+                            e = residuals[f].next(e, over: flows.period,
+                                                  innovation: stream.normal(RandomDrawLayout.residualInnovations + k - 1))
+                        }
+                        period[i] = k
                     } else {
-                        let f = Int(family[i])
-                        let curve = LaunchAnchoredCurve.Evaluator(
-                            curve: curves[f], parameters: LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i]))
-                        deadlineValues[base + i] = bridgedValue(j, position, models[f], curve,
-                                                                withLevers ? draws[i] : VariantLeverPlan.Draw(),
-                                                                withLevers ? pathLevers[i] : PathLevers(),
-                                                                CounterBasedRandomStream(key: keys[i]),
-                                                                latentBefore: latentBefore[i], noiseBefore: noiseBefore[i],
-                                                                noiseAfter: noise[i], fallback: before)
+                        e = decay[f] * e + innovationSD[f] * stream.normal(RandomDrawLayout.residualInnovations + m, normalTables)
+                    }
+                    noise[i] = e
+                    let parameters = LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i])
+                    let level = withLevers
+                        ? latent(curves[f], parameters, at: t, draws[i], pathLevers[i])
+                        : latent(curves[f], parameters, at: t)
+                    curveFinite[i] = level.isFinite
+                    runningLevels[i] = level.isFinite ? max(latents[i], level) : latents[i]
+                    deviations[i] = anyCalibrated ? calibrated[f]?.map(e, horizon: t - t0) ?? e : e
+                }
+                // 2. The measurement y = h⁻¹(h(L) + e), four paths at a time.
+                if vectorMeasurement {
+                    var g = firstScalar
+                    while g < padded {
+                        let level = SIMD4(runningLevels[g], runningLevels[g + 1], runningLevels[g + 2], runningLevels[g + 3])
+                        let y = scale.shifted(level, by: SIMD4(deviations[g], deviations[g + 1], deviations[g + 2], deviations[g + 3]))
+                        measured[g] = y[0]; measured[g + 1] = y[1]; measured[g + 2] = y[2]; measured[g + 3] = y[3]
+                        g += 4
+                    }
+                } else if !isFlow {
+                    for i in 0..<count { measured[i] = scale.shifted(runningLevels[i], by: deviations[i]) }
+                }
+                // 3. The value (the four-lane paths have theirs).
+                for i in firstScalar..<count {
+                    let previousLatent = latents[i]
+                    let previousSeries = series[i]
+                    let running = runningLevels[i]
+                    var finite = curveFinite[i]
+                    let y: Double
+                    if isFlow {
+                        // The month's flow: the latent increase, with multiplicative noise.
+                        var flow = (running - previousLatent) * exp(noise[i])
+                        if shiftPending[i] && t > levers.fromTime { flow += draws[i].shift; shiftPending[i] = false }
+                        if !flow.isFinite { finite = false; flow = 0 }
+                        y = previousSeries + flow
+                    } else if measured[i].isFinite {
+                        y = measured[i]
+                    } else {
+                        finite = false
+                        y = previousSeries
+                    }
+                    if !finite { sanitised += 1 }
+                    latentBefore[i] = previousLatent
+                    seriesBefore[i] = previousSeries
+                    latents[i] = running
+                    series[i] = y
+                }
+                // 4. Each target's first crossing, linear between this clock point and the one
+                // before; target by target, so the loop over paths is a compare per path.
+                for j in 0..<targetCount where targets[j].earliest < .infinity && t >= targets[j].earliest {
+                    let value = targets[j].value, earliest = targets[j].earliest, base = j * count
+                    for i in 0..<count where reachTimes[base + i] == .infinity && series[i] >= value {
+                        let y = series[i], before = seriesBefore[i]
+                        let fraction = y > before ? (value - before) / (y - before) : 1
+                        reachTimes[base + i] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), earliest)
+                    }
+                }
+                // 5. Flows: the running total one reporting period before a deadline, in the step
+                // that holds that date (before the deadline's own step, or in it).
+                for j in 0..<targetCount where isFlow && targetPlans[j].lookbackIndex == m {
+                    let weight = targetPlans[j].lookbackWeight, base = j * count
+                    for i in 0..<count { lookbackTotals[base + i] = seriesBefore[i] + weight * (series[i] - seriesBefore[i]) }
+                }
+                // 6. The compared value at each deadline that falls in this step.
+                for j in 0..<targetCount {
+                    guard let position = targets[j].deadline, position.index == m else { continue }
+                    let base = j * count
+                    for i in 0..<count {
+                        let y = series[i], before = seriesBefore[i]
+                        if isFlow {
+                            let w = t > previousTime ? (position.time - previousTime) / (t - previousTime) : 1
+                            let now = before + w * (y - before)
+                            deadlineValues[base + i] = targets[j].cumulative ? now : now - lookbackTotals[base + i]
+                        } else if position.isOnClock {
+                            deadlineValues[base + i] = y
+                        } else {
+                            let f = Int(family[i])
+                            let parameters = LaunchAnchoredCurve.PackedParameters(theta: thetas[i], atLaunch: atLaunch[i])
+                            let curve = LaunchAnchoredCurve.Evaluator(curve: curves[f], parameters: parameters)
+                            deadlineValues[base + i] = bridgedValue(j, position, models[f], curve,
+                                                                    withLevers ? draws[i] : VariantLeverPlan.Draw(),
+                                                                    withLevers ? pathLevers[i] : PathLevers(),
+                                                                    CounterBasedRandomStream(key: keys[i]),
+                                                                    latentBefore: latentBefore[i], noiseBefore: noiseBefore[i],
+                                                                    noiseAfter: noise[i], fallback: before)
+                        }
+                    }
+                }
+                if isFlow && clock.isGridPoint[m] {
+                    for i in 0..<count {
+                        batch.values[i] = series[i] - batch.totalAtLastGrid[i]
+                        batch.totals[i] = series[i]
+                        batch.totalAtLastGrid[i] = series[i]
                     }
                 }
             }
-            if isFlow && clock.isGridPoint[m] {
-                for i in 0..<count {
-                    batch.values[i] = series[i] - batch.totalAtLastGrid[i]
-                    batch.totals[i] = series[i]
-                    batch.totalAtLastGrid[i] = series[i]
-                }
-            }
-        }
         }
         batch.noise = noiseStorage; batch.latent = latentStorage; batch.series = seriesStorage; batch.period = periodStorage
         batch.shiftPending = shiftPendingStorage; batch.reachTimes = reachStorage; batch.deadlineValues = deadlineStorage

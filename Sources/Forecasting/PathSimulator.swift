@@ -2,19 +2,6 @@ import Foundation
 import Fitting
 import LinearAlgebra
 
-/// A target as the simulator compares it.
-struct SimulationTarget: Sendable {
-    let value: Double
-    /// Where the deadline falls on the clock; nil when it is decided by the data.
-    let deadline: ClockPosition?
-    /// For flows: compare the running total (true) or the flow of one reporting period.
-    let cumulative: Bool
-    /// The earliest time a crossing counts: −∞, or +∞ for a `cumulative: false` flow target,
-    /// which is about one period's flow and has no date "first reached" (an earlier period's
-    /// flow above the value does not reach it, a later one is after its deadline).
-    let earliest: Double
-}
-
 /// Simulates the paths of one variant, batch by batch and clock step by clock step
 /// (DESIGN.md, "Monte Carlo"): ``prepare(_:_:)`` draws a batch's paths, ``advance(_:to:)``
 /// moves all of them to the next grid point; the forecast summarises that grid point and
@@ -468,96 +455,6 @@ struct PathSimulator: Sendable {
         return cumulativeWeights.count - 1
     }
 
-    /// What a path's levers do to its curve, worked out once per path (``pathLevers``).
-    struct PathLevers {
-        /// A ceiling lever: the level at `from` and the factor the headroom above it is
-        /// stretched by.
-        var stretch: (levelAtFrom: Double, factor: Double)?
-        /// On a bounded metric, the level shift as a shift of h (logit): the shift at `from`,
-        /// h(L(from) + s) − h(L(from)), kept for every later date, so a shifted path stays
-        /// inside (0, bound) instead of being clamped onto the bound.
-        var naturalShift: Double?
-    }
-
-    /// The latent level at t ≥ reference: the curve under the levers, the level shift after
-    /// `from`, the scenario's cap, and the metric's range.
-    @inline(__always)
-    func latent(_ curve: LaunchAnchoredCurve, _ parameters: LaunchAnchoredCurve.PackedParameters, at t: Double,
-                _ draw: VariantLeverPlan.Draw, _ path: PathLevers) -> Double {
-        latent(LaunchAnchoredCurve.Evaluator(curve: curve, parameters: parameters), at: t, draw, path)
-    }
-
-    /// ``latent(_:at:_:_:)`` of a variant without levers: the same arithmetic with the levers
-    /// left out (a zero level shift is still added after `from`, as −0 + 0 is +0).
-    @inline(__always)
-    func latent(_ curve: LaunchAnchoredCurve, _ parameters: LaunchAnchoredCurve.PackedParameters, at t: Double) -> Double {
-        var level = curve.level(at: t, parameters)
-        guard !isFlow else { return level }
-        if t > levers.fromTime { level += 0 }
-        if scenarioCeiling.isFinite { level = min(level, cap) }
-        return scale.clamp(level)
-    }
-
-
-    /// The no-lever latent of four paths whose curve values are `level` (``latent(_:_:at:)``'s
-    /// steps after the curve: the zero shift, the cap, the range).
-    @inline(__always)
-    func clampedLatent(_ level: SIMD4<Double>, at t: Double) -> SIMD4<Double> {
-        var level = level
-        if t > levers.fromTime { level += 0 }
-        if scenarioCeiling.isFinite { level = level.replacing(with: cap, where: level .> cap) }
-        level = level.replacing(with: 0, where: level .< 0)
-        if let top = rangeTop { level = level.replacing(with: top, where: level .> top) }
-        return level
-    }
-
-    @inline(__always)
-    func latent(_ curve: LaunchAnchoredCurve.Evaluator, at t: Double, _ draw: VariantLeverPlan.Draw,
-                _ path: PathLevers) -> Double {
-        let from = levers.fromTime
-        var level: Double
-        if t <= from || draw.growth == 1 && path.stretch == nil {
-            level = curve.level(at: t)   // no lever: the curve at t itself, not at from + (t − from)
-        } else {
-            level = curve.level(at: from + draw.growth * (t - from))
-            if let stretch = path.stretch { level = stretch.levelAtFrom + (level - stretch.levelAtFrom) * stretch.factor }
-        }
-        guard !isFlow else { return level }
-        if t > from && path.naturalShift == nil { level += draw.shift }
-        if scenarioCeiling.isFinite {
-            let cap = t > from && levers.ceiling != nil ? draw.ceiling * scenarioCeiling : scenarioCeiling
-            level = min(level, rangeTop.map { min(cap, $0) } ?? cap)
-        }
-        if t > from, let shift = path.naturalShift {
-            level = scale.inverse(scale.transform(scale.clamp(level)) + shift)
-        }
-        return scale.clamp(level)
-    }
-
-
-    /// A ceiling lever stretches the headroom above the level at `from` (VariantLeverPlan),
-    /// towards c·K but never past the metric's bound; a level shift on a bounded metric
-    /// becomes a shift of h (``PathLevers``).
-    @inline(__always)
-    func pathLevers(hasCeiling: Bool, _ curve: LaunchAnchoredCurve.Evaluator, _ theta: [Double],
-                    _ draw: VariantLeverPlan.Draw) -> PathLevers {
-        var out = PathLevers()
-        let needsFrom = (hasCeiling && levers.ceiling != nil) || (!isFlow && draw.shift != 0 && rangeTop != nil)
-        guard needsFrom else { return out }
-        let levelAtFrom = curve.level(at: levers.fromTime)
-        if hasCeiling && levers.ceiling != nil {
-            let ceiling = theta[0]
-            let headroom = ceiling - levelAtFrom
-            let target = rangeTop.map { min(draw.ceiling * ceiling, $0) } ?? draw.ceiling * ceiling
-            out.stretch = (levelAtFrom, headroom > 0 ? (target - levelAtFrom) / headroom : 1)
-        }
-        if !isFlow, draw.shift != 0, let top = rangeTop {
-            let inside = { (y: Double) in min(max(y, top * 1e-9), top * (1 - 1e-9)) }
-            out.naturalShift = scale.transform(inside(levelAtFrom + draw.shift)) - scale.transform(inside(levelAtFrom))
-        }
-        return out
-    }
-
     /// The measured value at a deadline between two month ends: the latent curve at the
     /// deadline (never below the latent level before it) and the OU bridge between the
     /// deviations at the two month ends.
@@ -571,33 +468,5 @@ struct PathSimulator: Sendable {
         if let calibrated = model.calibratedErrors { e = calibrated.map(e, horizon: position.time - referenceTime) }
         let y = scale.inverse(scale.transform(level) + e)
         return y.isFinite ? y : fallback
-    }
-}
-
-/// How one target is read off the clock (``PathSimulator``): for a flow, the running total
-/// one reporting period before the deadline — observed (before the reference) or read
-/// within clock step `lookbackIndex` at `lookbackWeight` between its two month ends.
-struct TargetClockPlan: Sendable {
-    var observedLookback: Double?
-    var lookbackIndex = -1
-    var lookbackWeight = 0.0
-
-    init(_ target: SimulationTarget, clock: SimulationClock, flows: ObservedFlows, isFlow: Bool) {
-        guard isFlow, let position = target.deadline else { return }
-        let t = position.time - flows.period
-        if t <= clock.referenceTime {
-            observedLookback = flows.total(at: t)
-            return
-        }
-        var previous = clock.referenceTime
-        for m in 0..<clock.times.count {
-            let tm = clock.times[m]
-            if t <= tm {
-                lookbackIndex = m
-                lookbackWeight = tm > previous ? (t - previous) / (tm - previous) : 1
-                return
-            }
-            previous = tm
-        }
     }
 }

@@ -28,8 +28,12 @@ struct ColumnSummarizer {
 
     /// Summarises the next grid point: `batches` in path order, `quantity` the batch's values there.
     mutating func add(_ batches: [PathBatch], _ quantity: (PathBatch) -> [Double]) {
-        // The batches' values in path order, read where they are (no gathered copy).
-        let pieces = batches.map(quantity)
+        add(batches.map(quantity))
+    }
+
+    /// Summarises the next grid point from its values in pieces (the batches' arrays, in path
+    /// order), read where they are: no gathered copy.
+    mutating func add(_ pieces: [[Double]]) {
         var sum = 0.0
         for values in pieces { for v in values { sum += v } }
         for k in 0..<cdfValues.count {

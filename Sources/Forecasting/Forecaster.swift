@@ -20,9 +20,10 @@ import LinearAlgebra
 /// (observations, families, grid, variants, targets, paths, seed, calibration) only.
 ///
 /// Parallelism: `jobs` workers (`DispatchQueue.concurrentPerform`) take batches of
-/// ``PathSimulator/batchSize`` paths round-robin; each batch writes its own buffer. Each grid
-/// point is then summarised on the calling thread (so a single scenario's summaries do not use
-/// the other cores; a batch of scenarios runs whole scenarios in parallel, ``ScenarioBatch``).
+/// ``PathSimulator/batchSize`` paths round-robin; each batch writes its own buffer. With more
+/// than one job each grid point is summarised on another thread while the paths advance to
+/// the next (one summary at a time, in date order); a batch of scenarios runs whole scenarios
+/// in parallel instead (``ScenarioBatch``).
 /// OpenBLAS is pinned to one thread (DESIGN.md,
 /// "BLAS/LAPACK": two thread pools on the same cores fight).
 ///
@@ -165,6 +166,33 @@ public enum Forecaster {
         var feasibility: TargetFeasibility?
     }
 
+    /// The per-date summaries of one variant. @unchecked: one summary runs at a time (the
+    /// simulation waits for the previous one before it starts the next), so there is never
+    /// concurrent access.
+    private final class SummaryState: @unchecked Sendable {
+        var own: ColumnSummarizer
+        var totals: ColumnSummarizer?
+        /// samples[p]: the first paths' values at each date.
+        var samples: [[Double]]
+
+        init(own: ColumnSummarizer, totals: ColumnSummarizer?, samples: Int) {
+            self.own = own
+            self.totals = totals
+            self.samples = [[Double]](repeating: [], count: samples)
+        }
+
+        func add(_ values: [[Double]], totals totalValues: [[Double]], batchSize: Int) {
+            own.add(values)
+            totals?.add(totalValues)
+            for p in samples.indices { samples[p].append(values[p / batchSize][p % batchSize]) }
+        }
+
+        func release() {
+            own = ColumnSummarizer(paths: 0, cdfValues: [])
+            totals = nil
+        }
+    }
+
     /// Simulates one variant grid point by grid point: all paths are advanced to the next
     /// grid date (workers over batches), then that date is summarised and forgotten, so
     /// memory grows with the paths, not with the steps.
@@ -189,11 +217,17 @@ public enum Forecaster {
         // Flow targets are compared with the running total unless they say otherwise: the CDF
         // at their values belongs to the total (``VariantForecast/cumulative``).
         let isFlow = simulator.isFlow
-        var own = ColumnSummarizer(paths: paths, cdfValues: request.targets.filter { !isFlow || !$0.cumulative }.map(\.value))
-        var totals = isFlow ? ColumnSummarizer(paths: paths, cdfValues: request.targets.filter(\.cumulative).map(\.value)) : nil
-        let sampleCount = min(request.sampleCount, paths)
-        var samples = [[Double]](repeating: [], count: sampleCount)
+        let state = SummaryState(
+            own: ColumnSummarizer(paths: paths, cdfValues: request.targets.filter { !isFlow || !$0.cumulative }.map(\.value)),
+            totals: isFlow ? ColumnSummarizer(paths: paths, cdfValues: request.targets.filter(\.cumulative).map(\.value)) : nil,
+            samples: min(request.sampleCount, paths))
         let scratch = (0..<workers).map { _ in StepScratch() }
+        // With more than one job, a grid date is summarised while the paths advance to the next
+        // one: the summary reads the batches' arrays of its date, and the step loop's first
+        // write to a batch then copies that batch's array (copy on write), so the two never
+        // touch the same memory. At most one summary is in flight (memory stays O(paths)), and
+        // summaries run in date order, so the results do not depend on the overlap.
+        let pending = DispatchGroup()
         for m in simulator.clock.gridIndices {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var b = worker
@@ -202,15 +236,17 @@ public enum Forecaster {
                     b += workers
                 }
             }
-            own.add(batches) { $0.gridValues }
-            totals?.add(batches) { $0.totals }
-            for p in 0..<sampleCount { samples[p].append(batches[p / size].gridValues[p % size]) }
+            pending.wait()
+            let values = batches.map(\.gridValues), totals = isFlow ? batches.map(\.totals) : []
+            let summarise: @Sendable () -> Void = { state.add(values, totals: totals, batchSize: size) }
+            if workers > 1 { DispatchQueue.global().async(group: pending, execute: summarise) } else { summarise() }
         }
+        pending.wait()
         // What the targets need from here on: the reach dates and deadline values. The rest of
         // the paths' state and the summarisers' buffers are released first.
-        let ownSummary = own.summary, totalsSummary = totals?.summary
-        own = ColumnSummarizer(paths: 0, cdfValues: [])
-        totals = nil
+        let ownSummary = state.own.summary, totalsSummary = state.totals?.summary
+        let samples = state.samples
+        state.release()
         let recordedDraws = batches.flatMap(\.recordedDraws)
         for batch in batches { batch.releaseState(); batch.recordedDraws = [] }
 

@@ -42,6 +42,32 @@ final class ForecastReproducibilityTests: XCTestCase {
         assertIdentical(one, three)
     }
 
+    /// The same across several batches, where more jobs mean more workers and each date is
+    /// summarised while the paths advance to the next: a level with two families and a
+    /// variant, and a flow with a `cumulative: false` target (running totals, the look-back,
+    /// a deadline between month ends).
+    func testIdenticalForAnyNumberOfJobsAcrossBatches() throws {
+        var level = mixedRequest()
+        level.paths = 2 * PathSimulator.batchSize + 37
+        level.sampleCount = level.paths
+        let flows = [9000.0, 21000, 38000, 59000, 80000]
+        let observations = flows.enumerated().map {
+            DatedObservation(date: CalendarDate(iso: "\(2021 + $0.offset)-12-31")!, value: $0.element)
+        }
+        let series = try AdoptionSeries.make(observations: observations, kind: .count, observed: .flow,
+                                              launch: CalendarDate(iso: "2020-12-31"), ceiling: .range(min: 300_000, max: 600_000))
+        let targets = [ForecastTarget(label: "350k in total", value: 350_000, deadline: CalendarDate(iso: "2026-12-31")!),
+                       ForecastTarget(label: "70k in a year", value: 70_000, deadline: CalendarDate(iso: "2026-06-15")!,
+                                      cumulative: false)]
+        let flow = ForecastFixtures.request(series, families: [.bass], horizon: "2027-12-31", step: .quarter, targets: targets,
+                                            paths: 3 * PathSimulator.batchSize + 11, samples: 50)
+        for request in [level, flow] {
+            let one = try Forecaster.run(request, jobs: 1)
+            assertIdentical(one, try Forecaster.run(request, jobs: 2))
+            assertIdentical(one, try Forecaster.run(request, jobs: 3))
+        }
+    }
+
     func testSameSeedSameResultDifferentSeedDifferentResult() throws {
         let a = try Forecaster.run(mixedRequest(seed: 7), jobs: 2)
         let b = try Forecaster.run(mixedRequest(seed: 7), jobs: 2)

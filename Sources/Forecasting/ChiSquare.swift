@@ -22,20 +22,8 @@ enum ChiSquare {
         var y = base > 0.2 ? nu * base * base * base / 2 : tail
         if !(y > 0) || !y.isFinite { y = tail }
         if let start, start > 0, start.isFinite { y = start / 2 }
-        var lo = 0.0, hi = Double.infinity
-        for _ in 0..<100 {
-            let value = regularizedLowerGamma(a, y, logGammaA: logGammaA)
-            if value < p { lo = y } else { hi = y }
-            // d/dy log P = y^{a−1}e^{−y}/(Γ(a)·P); Newton on log P is well behaved in both tails.
-            let logDensity = (a - 1) * log(y) - y - logNormaliser
-            let logValue = log(value)
-            let step = (logValue - logP) / exp(logDensity - logValue)
-            var next = y - step
-            if !(next > lo && next < hi) { next = hi.isFinite ? (lo + hi) / 2 : max(2 * y, lo * 2 + 1e-300) }
-            if abs(next - y) <= 1e-13 * y { y = next; break }
-            y = next
-        }
-        return 2 * y
+        return 2 * newtonOnLogTail(from: y, a: a, logGammaA: logGammaA, logNormaliser: logNormaliser,
+                                   target: p, logTarget: logP, upper: false, tolerance: 1e-13)
     }
 
     /// F⁻¹(1 − q) for χ²_ν from the upper-tail probability q itself: the same Newton steps on
@@ -51,20 +39,30 @@ enum ChiSquare {
         } else {
             y = quantile(min(max(1 - q, 1e-300), 1 - 0x1p-53), degreesOfFreedom: nu) / 2
         }
+        return 2 * newtonOnLogTail(from: y, a: a, logGammaA: logGammaA, logNormaliser: logGammaA,
+                                   target: q, logTarget: logQ, upper: true, tolerance: 1e-14)
+    }
+
+    /// y with tail probability T(a, y) = target — T = P (lower) or Q (upper) — by Newton steps
+    /// on log T, safeguarded by bisection: d/dy log P = y^{a−1}e^{−y}/(Γ(a)·P) and d/dy log Q
+    /// = −y^{a−1}e^{−y}/(Γ(a)·Q); on the log the steps are well behaved in both tails.
+    private static func newtonOnLogTail(from start: Double, a: Double, logGammaA: Double, logNormaliser: Double,
+                                        target: Double, logTarget: Double, upper: Bool, tolerance: Double) -> Double {
+        var y = start
         var lo = 0.0, hi = Double.infinity
         for _ in 0..<100 {
-            let value = regularizedUpperGamma(a, y, logGammaA: logGammaA)
-            if value > q { lo = y } else { hi = y }
-            // d/dy log Q = −y^{a−1}e^{−y}/(Γ(a)·Q).
-            let logDensity = (a - 1) * log(y) - y - logGammaA
+            let value = upper ? regularizedUpperGamma(a, y, logGammaA: logGammaA)
+                              : regularizedLowerGamma(a, y, logGammaA: logGammaA)
+            if upper ? value > target : value < target { lo = y } else { hi = y }
+            let logDensity = (a - 1) * log(y) - y - logNormaliser
             let logValue = log(value)
-            let step = -(logValue - logQ) / exp(logDensity - logValue)
+            let step = (upper ? -(logValue - logTarget) : logValue - logTarget) / exp(logDensity - logValue)
             var next = y - step
             if !(next > lo && next < hi) { next = hi.isFinite ? (lo + hi) / 2 : max(2 * y, lo * 2 + 1e-300) }
-            if abs(next - y) <= 1e-14 * y { y = next; break }
+            if abs(next - y) <= tolerance * y { return next }
             y = next
         }
-        return 2 * y
+        return y
     }
 
     /// Q(a, x) = 1 − P(a, x): 1 − the series for x < a + 1, otherwise Lentz's continued

@@ -26,11 +26,6 @@ struct ColumnSummarizer {
         atMost = [Int](repeating: 0, count: self.cdfValues.count)
     }
 
-    /// Summarises the next grid point: `batches` in path order, `quantity` the batch's values there.
-    mutating func add(_ batches: [PathBatch], _ quantity: (PathBatch) -> [Double]) {
-        add(batches.map(quantity))
-    }
-
     /// Summarises the next grid point from its values in pieces (the batches' arrays, in path
     /// order), read where they are: no gathered copy.
     mutating func add(_ pieces: [[Double]]) {

@@ -142,7 +142,7 @@ struct PathSimulator: Sendable {
         var fallbacks = 0
         var recorded: [[Double]] = []
         // Per family, what each path reads (a `models[f]` per path would copy the model).
-        let samplers = models.map(\.sampler), curves = models.map(\.curve)
+        let samplers = models.map(\.sampler), curves = familyCurves
         let hasCeiling = models.map(\.hasCeiling), sigmas = models.map(\.residual.sigma)
         for i in 0..<count {
             let stream = CounterBasedRandomStream(key: keys[i])

@@ -3,6 +3,15 @@ import PackageDescription
 
 // Layers (DESIGN.md): uptake (CLI) → Reporting → Scenarios → Forecasting → Fitting →
 // LinearAlgebra → CLinearAlgebra. Lower layers never import higher ones.
+// The four-lane Monte Carlo kernel is also built for x86-64-v3 (AVX2, FMA) in ForecastingAVX2
+// and chosen at run time (DESIGN.md, "Scale"); on other architectures that module is the
+// portable build again and is never installed.
+#if arch(x86_64)
+let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+#else
+let avx2Settings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Uptake",
     products: [
@@ -29,19 +38,21 @@ let package = Package(
         ),
         .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
         .target(name: "Forecasting", dependencies: ["Fitting", "LinearAlgebra"]),
+        .target(name: "ForecastingAVX2", dependencies: ["Forecasting", "LinearAlgebra"], swiftSettings: avx2Settings),
         .target(name: "Scenarios", dependencies: ["Forecasting", "Fitting", .product(name: "Yams", package: "Yams")]),
         .target(name: "Reporting", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
         .executableTarget(
             name: "uptake",
             dependencies: [
-                "Fitting", "Forecasting", "Scenarios", "Reporting",
+                "Fitting", "Forecasting", "ForecastingAVX2", "Scenarios", "Reporting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "Forecasting", "LinearAlgebra"], path: "Benchmarks/UptakeBenchmark"),
+        .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "Forecasting", "ForecastingAVX2", "LinearAlgebra"],
+                         path: "Benchmarks/UptakeBenchmark", swiftSettings: avx2Settings),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
-        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "Fitting", "LinearAlgebra"]),
+        .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "ForecastingAVX2", "Fitting", "LinearAlgebra"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scenarios", "Forecasting", "Fitting", "LinearAlgebra"]),
         .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),

@@ -51,7 +51,7 @@ func runKernelFloor(_ arguments: [String]) throws {
         floorTimes.append(floor / pathSteps)
     }
     let median = { (v: [Double]) in v.sorted()[v.count / 2] }
-    print("series \(count), paths \(paths), steps \(steps), repeats \(repeats) (checksum \(String(format: "%.3f", checksum)))")
+    print("series \(count), paths \(paths), steps \(steps), repeats \(repeats) (checksum \(String(format: "%.3f", checksum))), lane kernel \(LogisticLaneKernel.currentName)")
     print("kernel (Forecaster.run): " + kernelTimes.map { String(format: "%.2f", $0) }.joined(separator: " / ")
         + String(format: " ns per path-step, median %.2f (%.2f ms per scenario)", median(kernelTimes), median(kernelTimes) * Double(paths * steps) / 1e6))
     print("floor (path arithmetic): " + floorTimes.map { String(format: "%.2f", $0) }.joined(separator: " / ")

@@ -39,7 +39,7 @@ public struct CounterBasedRandomStream: Sendable {
     }
 
     /// The stream whose key is `key` (a batch keeps the keys of its paths, not their streams).
-    init(key: UInt64) { self.key = key }
+    @usableFromInline init(key: UInt64) { self.key = key }
 
     @inlinable @inline(__always)
     static func mix(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }

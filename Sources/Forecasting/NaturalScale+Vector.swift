@@ -2,8 +2,8 @@ import Fitting
 
 extension NaturalScale {
     /// ``NaturalScale/shifted(_:by:)`` for four levels at once (``VectorMath/exp(_:)``).
-    @inline(__always)
-    func shifted(_ y: SIMD4<Double>, by d: SIMD4<Double>) -> SIMD4<Double> {
+    @inlinable @inline(__always)
+    public func shifted(_ y: SIMD4<Double>, by d: SIMD4<Double>) -> SIMD4<Double> {
         switch self {
         case .log:
             return y * VectorMath.exp(d)

@@ -19,36 +19,31 @@ struct OrderStatistics {
         return b & sign != 0 ? ~b : b | sign
     }
 
+    /// ``key(_:)`` of four values at once.
+    @inline(__always) static func keys(_ x: SIMD4<Double>) -> SIMD4<UInt64> {
+        let b = unsafeBitCast(x, to: SIMD4<UInt64>.self)
+        let negative = SIMD4<UInt64>() &- (b &>> 63)   // all ones where the sign bit is set
+        return b ^ (negative | SIMD4(repeating: sign))
+    }
+    /// Key bounds of a column whose smallest and largest values are given (compared as
+    /// Doubles, where −0 = +0): a zero bound is widened to cover both zeros' keys. The
+    /// bounds need not be attained, only hold every key.
+    @inline(__always) static func keyBounds(smallest: Double, largest: Double) -> (lo: UInt64, hi: UInt64) {
+        (key(smallest == 0 ? -0.0 : smallest), key(largest == 0 ? 0.0 : largest))
+    }
     @inline(__always) static func value(_ k: UInt64) -> Double {
         Double(bitPattern: k & sign != 0 ? k & ~sign : ~k)
     }
 
-    /// The same for values given in pieces (the batches of a grid point, in path order): the
-    /// keys are written and their range found in one pass over the pieces, with no gathered
-    /// copy of the values.
-    mutating func select(_ pieces: [[Double]], count n: Int, ranks: [Int]) -> [Double] {
-        if keys.count < n {
-            keys = [UInt64](repeating: 0, count: n)
-            scratch = [UInt64](repeating: 0, count: n)
-        }
-        precondition(ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
-        var lo = UInt64.max, hi = UInt64.min
-        do {
-            var span = keys.mutableSpan
-            var at = 0
-            for values in pieces {
-                for v in values {
-                    let k = Self.key(v)
-                    span[at] = k
-                    lo = Swift.min(lo, k)
-                    hi = Swift.max(hi, k)
-                    at += 1
-                }
-            }
-            precondition(at == n, "the pieces hold \(at) values, not \(n)")
-        }
+    /// The same for keys already written (``key(_:)``) by the caller's own pass over the
+    /// values, with their smallest and largest: ``ColumnSummarizer`` writes them in the pass
+    /// that also sums the values and counts the CDF, so the column is read once. `keys` is
+    /// reordered.
+    mutating func select(keys: inout [UInt64], count n: Int, range: (lo: UInt64, hi: UInt64), ranks: [Int]) -> [Double] {
+        if scratch.count < n { scratch = [UInt64](repeating: 0, count: n) }
+        precondition(keys.count >= n && ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
         var out = [UInt64](repeating: 0, count: ranks.count)
-        Self.select(&keys, &scratch, from: 0, count: n, base: 0, ranks, 0..<ranks.count, &out, range: (lo, hi))
+        Self.select(&keys, &scratch, from: 0, count: n, base: 0, ranks, 0..<ranks.count, &out, range: range)
         return out.map(Self.value)
     }
 
@@ -113,7 +108,8 @@ struct OrderStatistics {
         var destination = [Int](repeating: -1, count: buckets)
         do {
             var histogram = counts.mutableSpan
-            for i in from..<(from + n) { histogram[Int(truncatingIfNeeded: (source[i] &- lo) &>> shift)] &+= 1 }
+            let keys = source.span
+            for i in from..<(from + n) { histogram[Int(truncatingIfNeeded: (keys[i] &- lo) &>> shift)] &+= 1 }
         }
         var offset = 0
         for d in 0..<buckets {
@@ -133,8 +129,9 @@ struct OrderStatistics {
         }
         do {
             var gathered = spare.mutableSpan, next = destination.mutableSpan
+            let keys = source.span
             for i in from..<(from + n) {
-                let k = source[i]
+                let k = keys[i]
                 let b = Int(truncatingIfNeeded: (k &- lo) &>> shift)
                 let p = next[b]
                 if p >= 0 {

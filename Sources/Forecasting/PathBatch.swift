@@ -18,6 +18,8 @@ final class PathBatch: @unchecked Sendable {
     /// at launch in two arrays (a `PackedParameters` array would pad each to 64 bytes).
     var thetas: [SIMD4<Double>] = []
     var atLaunch: [Double] = []
+    /// The same parameters as three arrays when the batch takes the four-lane logistic step.
+    var logistic = LogisticLaneParameters()
     /// The variant's levers as drawn for each path; empty for a variant without levers.
     var draws: [VariantLeverPlan.Draw] = []
     var levers: [PathSimulator.PathLevers] = []
@@ -65,7 +67,7 @@ final class PathBatch: @unchecked Sendable {
     /// Frees everything but the per-target results (reach dates, deadline values) once the
     /// last grid point is summarised.
     func releaseState() {
-        keys = []; family = []; thetas = []; atLaunch = []; draws = []; levers = []
+        keys = []; family = []; thetas = []; atLaunch = []; logistic = LogisticLaneParameters(); draws = []; levers = []
         noise = []; latent = []; series = []; period = []; shiftPending = []; totalAtLastGrid = []
         values = []; totals = []; lookbackTotals = []
     }

@@ -184,6 +184,7 @@ struct PathSimulator: Sendable {
         batch.keys = keys
         batch.family = family
         batch.thetas = thetas
+        batch.logistic = logisticLanes ? LogisticLaneParameters(thetas) : LogisticLaneParameters()
         batch.atLaunch = atLaunch
         batch.draws = draws
         batch.levers = pathLeverList
@@ -250,10 +251,9 @@ struct PathSimulator: Sendable {
         let curves = familyCurves, residuals = familyResiduals, calibrated = familyCalibratedErrors
         let anyCalibrated = self.anyCalibrated
         let vectorMeasurement = !isFlow && !anyCalibrated
-        // A plain logistic batch (one family, no launch, no levers, a level): its curve and
-        // measurement go four paths at a time.
-        let logisticLanes = vectorMeasurement && !withLevers && models.count == 1 && models[0].family == .logistic
-            && models[0].curve.launch == nil
+        // A plain logistic batch (one family, no launch, no levers, a level): its whole step
+        // goes four paths at a time (``advanceLogisticLanes``).
+        let logisticLanes = self.logisticLanes
         let normalTables = NormalZiggurat.tables
         // Per path of the current step: the deviation to apply, the latent level and the
         // measured value (padded to a multiple of four for the vector measurement), whether
@@ -267,60 +267,36 @@ struct PathSimulator: Sendable {
         var latentBeforeStorage = scratch.latentBefore, curveFiniteStorage = scratch.curveFinite
         scratch.release()
         var sanitised = 0
-        // The loop writes through mutable spans: an array written in a loop that also calls
-        // out (the curve, exp) is checked for uniqueness at every write, a span is not.
-        do {
-            var noise = noiseStorage.mutableSpan, latents = latentStorage.mutableSpan, series = seriesStorage.mutableSpan
-            var period = periodStorage.mutableSpan, shiftPending = shiftPendingStorage.mutableSpan
-            var reachTimes = reachStorage.mutableSpan, deadlineValues = deadlineStorage.mutableSpan
-            var lookbackTotals = lookbackStorage.mutableSpan
-            var deviations = deviationStorage.mutableSpan, runningLevels = runningStorage.mutableSpan
-            var measured = measuredStorage.mutableSpan, noiseBefore = noiseBeforeStorage.mutableSpan
-            var seriesBefore = seriesBeforeStorage.mutableSpan, latentBefore = latentBeforeStorage.mutableSpan
-            var curveFinite = curveFiniteStorage.mutableSpan
-            for m in (batch.clockIndex + 1)...last {
-                let t = clock.times[m]
-                let previousTime = m == 0 ? t0 : clock.times[m - 1]
-                for f in models.indices {
-                    decay[f] = models[f].decays[m]
-                    innovationSD[f] = models[f].innovationSDs[m]
-                }
-                // Flows: the reporting period k = 1, 2, … after the reference that holds t.
-                let flowPeriod = isFlow ? max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up))) : 0
-                // 1. The deviation and the latent level: four paths at a time where the batch is a
-                // plain logistic (``logisticLanes``), then path by path (the curve and the levers).
-                var firstScalar = 0
-                if logisticLanes {
-                    let slot = RandomDrawLayout.residualInnovations + m
-                    let a = decay[0], sd = innovationSD[0]
-                    var g = 0
-                    lanes: while g + 4 <= count {
-                        var z = SIMD4<Double>()
-                        for l in 0..<4 { z[l] = CounterBasedRandomStream(key: keys[g + l]).normal(slot, normalTables) }
-                        let k = SIMD4(thetas[g][0], thetas[g + 1][0], thetas[g + 2][0], thetas[g + 3][0])
-                        let r = SIMD4(thetas[g][1], thetas[g + 1][1], thetas[g + 2][1], thetas[g + 3][1])
-                        let t0 = SIMD4(thetas[g][2], thetas[g + 1][2], thetas[g + 2][2], thetas[g + 3][2])
-                        let level = clampedLatent(k * VectorMath.sigmoid(r * (t - t0)), at: t)
-                        guard level[0].isFinite && level[1].isFinite && level[2].isFinite && level[3].isFinite else { break lanes }
-                        let before = SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3])
-                        let e = a * before + sd * z
-                        let running = SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]).replacing(
-                            with: level, where: level .> SIMD4(latents[g], latents[g + 1], latents[g + 2], latents[g + 3]))
-                        let y = scale.shifted(running, by: e)
-                        guard y[0].isFinite && y[1].isFinite && y[2].isFinite && y[3].isFinite else { break lanes }
-                        // The value too (step 3 for these paths).
-                        for l in 0..<4 {
-                            noiseBefore[g + l] = before[l]
-                            noise[g + l] = e[l]
-                            latentBefore[g + l] = latents[g + l]
-                            seriesBefore[g + l] = series[g + l]
-                            latents[g + l] = running[l]
-                            series[g + l] = y[l]
-                        }
-                        g += 4
-                    }
-                    firstScalar = g
-                }
+        for m in (batch.clockIndex + 1)...last {
+            let t = clock.times[m]
+            let previousTime = m == 0 ? t0 : clock.times[m - 1]
+            for f in models.indices {
+                decay[f] = models[f].decays[m]
+                innovationSD[f] = models[f].innovationSDs[m]
+            }
+            // Flows: the reporting period k = 1, 2, … after the reference that holds t.
+            let flowPeriod = isFlow ? max(1, Int(((t - t0) / flows.period - 1e-9).rounded(.up))) : 0
+            // 1. The deviation and the latent level: four paths at a time where the batch is a
+            // plain logistic (``logisticLanes``), then path by path (the curve and the levers).
+            var firstScalar = 0
+            if logisticLanes {
+                let step = logisticLaneStep(m, time: t, previousTime: previousTime, decay: decay[0],
+                                            innovationSD: innovationSD[0], count: count)
+                firstScalar = LogisticLaneKernel.current(step, keys, batch.logistic, &noiseStorage, &latentStorage,
+                                                         &seriesStorage, &reachStorage, &noiseBeforeStorage,
+                                                         &latentBeforeStorage, &seriesBeforeStorage)
+            }
+            // The loop writes through mutable spans: an array written in a loop that also calls
+            // out (the curve, exp) is checked for uniqueness at every write, a span is not.
+            do {
+                var noise = noiseStorage.mutableSpan, latents = latentStorage.mutableSpan, series = seriesStorage.mutableSpan
+                var period = periodStorage.mutableSpan, shiftPending = shiftPendingStorage.mutableSpan
+                var reachTimes = reachStorage.mutableSpan, deadlineValues = deadlineStorage.mutableSpan
+                var lookbackTotals = lookbackStorage.mutableSpan
+                var deviations = deviationStorage.mutableSpan, runningLevels = runningStorage.mutableSpan
+                var measured = measuredStorage.mutableSpan, noiseBefore = noiseBeforeStorage.mutableSpan
+                var seriesBefore = seriesBeforeStorage.mutableSpan, latentBefore = latentBeforeStorage.mutableSpan
+                var curveFinite = curveFiniteStorage.mutableSpan
                 for i in firstScalar..<count {
                     let f = Int(family[i])
                     let stream = CounterBasedRandomStream(key: keys[i])
@@ -391,7 +367,7 @@ struct PathSimulator: Sendable {
                 // before; target by target, so the loop over paths is a compare per path.
                 for j in 0..<targetCount where targets[j].earliest < .infinity && t >= targets[j].earliest {
                     let value = targets[j].value, earliest = targets[j].earliest, base = j * count
-                    for i in 0..<count where reachTimes[base + i] == .infinity && series[i] >= value {
+                    for i in firstScalar..<count where reachTimes[base + i] == .infinity && series[i] >= value {
                         let y = series[i], before = seriesBefore[i]
                         let fraction = y > before ? (value - before) / (y - before) : 1
                         reachTimes[base + i] = max(previousTime + min(max(fraction, 0), 1) * (t - previousTime), earliest)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import ForecastingAVX2
 import LinearAlgebra
 
 /// The `uptake` command. This target is the only place that touches argv, stdout and exit
@@ -47,6 +49,8 @@ enum UptakeMain {
     static func main() {
         // One BLAS thread: Uptake parallelises in Swift (DESIGN.md, "BLAS/LAPACK").
         BLAS.setThreadCount(1)
+        // The Monte Carlo kernel built for this processor, if there is one (same results).
+        AVX2Kernels.installIfSupported(environment: ProcessInfo.processInfo.environment)
         do {
             var command = try Uptake.parseAsRoot()
             try command.run()

@@ -1,4 +1,6 @@
 import Fitting
+import ForecastingAVX2
+import LinearAlgebra
 import XCTest
 @testable import Forecasting
 
@@ -32,6 +34,55 @@ final class LogisticLanesTests: XCTestCase {
             // Not vacuous: the target is neither certain nor impossible.
             XCTAssertGreaterThan(a.pMeet, 0.05)
             XCTAssertLessThan(a.pMeet, 0.95)
+        }
+    }
+}
+
+/// The lane kernel built for x86-64-v3 (ForecastingAVX2) against the portable build, on the
+/// same inputs: bit-for-bit the same state and reach times (the two differ only in the
+/// instructions the compiler picked), over steps with and without a deadline, with targets
+/// that paths cross, on both scales, and with a non-finite group that stops the lanes.
+final class LogisticLaneKernelBuildsTests: XCTestCase {
+    func testAVX2BuildAgreesBitForBitWithThePortableBuild() throws {
+        try XCTSkipUnless(ProcessorFeatures.hasAVX2AndFMA, "this processor has no x86-64-v3")
+        var generator = SplitMix64(seed: 11)
+        func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(generator.next() >> 11) * 0x1p-53 }
+        for (scale, count, top) in [(NaturalScale.log, 1024, Double.infinity), (.logit(bound: 100), 1003, 100)] {
+            let keys = (0..<count).map { CounterBasedRandomStream(seed: 5, path: $0).key }
+            var parameters = LogisticLaneParameters()
+            parameters.ceiling = (0..<count).map { _ in uniform(50, 99) }
+            parameters.rate = (0..<count).map { _ in uniform(0.1, 1.5) }
+            parameters.midpoint = (0..<count).map { _ in uniform(2020, 2030) }
+            if count > 40 { parameters.rate[37] = .infinity * 0 }   // NaN: the lanes stop at path 36
+            let noise = (0..<count).map { _ in uniform(-0.3, 0.3) }
+            let latents = (0..<count).map { _ in uniform(1, 40) }
+            let series = (0..<count).map { _ in uniform(1, 45) }
+            let reach = [Double](repeating: .infinity, count: 2 * count)
+            let zeros = [Double](repeating: 0, count: count)
+            for (m, keepBefore) in [(0, false), (7, true)] {
+                let step = LogisticLaneStep(
+                    slot: 32 + m, time: 2024.5 + Double(m) / 12, previousTime: 2024.5 + Double(m - 1) / 12,
+                    decay: 0.94, innovationSD: 0.05, addsZeroShift: m > 3, cap: 97, top: top,
+                    scale: scale, targets: [.init(value: 30, earliest: -.infinity, base: 0),
+                                            .init(value: 42, earliest: 2024, base: count)],
+                    keepBefore: keepBefore)
+                var portable = (noise, latents, series, reach, zeros, zeros, zeros)
+                var avx2 = portable
+                let a = LogisticLaneKernel.run(step, keys: keys, parameters: parameters, noise: &portable.0,
+                                               latents: &portable.1, series: &portable.2, reachTimes: &portable.3,
+                                               noiseBefore: &portable.4, latentBefore: &portable.5, seriesBefore: &portable.6)
+                let b = AVX2Kernels.logisticStep(step, keys, parameters, &avx2.0, &avx2.1, &avx2.2, &avx2.3,
+                                                 &avx2.4, &avx2.5, &avx2.6)
+                XCTAssertEqual(a, b)
+                XCTAssertEqual(a, count > 40 ? 36 : count - count % 4)
+                for (x, y) in [(portable.0, avx2.0), (portable.1, avx2.1), (portable.2, avx2.2), (portable.3, avx2.3),
+                               (portable.4, avx2.4), (portable.5, avx2.5), (portable.6, avx2.6)] {
+                    XCTAssertEqual(x.map(\.bitPattern), y.map(\.bitPattern), "\(scale), step \(m)")
+                }
+                // Not vacuous: the state moved and some paths crossed a target in this step.
+                XCTAssertNotEqual(portable.2, series)
+                XCTAssertTrue(portable.3.contains { $0.isFinite })
+            }
         }
     }
 }

@@ -97,33 +97,46 @@ extension TextBuffer {
     private mutating func append(decimal m: UInt64, exponent k: Int, negative: Bool, value: Double) {
         var m = m, k = k
         while m % 10 == 0 { m /= 10; k += 1 }
-        var digitCount = 1, power: UInt64 = 1
-        while m / power >= 10 { power *= 10; digitCount += 1 }
+        let (digitCount, power) = Self.digitCount(m)
         let leading = k + digitCount - 1                         // m·10^k = d.ddd × 10^leading
-        if negative { append(byte: UInt8(ascii: "-")) }
-        if leading < -4 || abs(value) > 0x1p53 {
-            append(digitsOf: m / power)
-            if digitCount > 1 {
-                append(byte: UInt8(ascii: "."))
-                append(digitsOf: m % power, width: digitCount - 1)
+        let exponential = leading < -4 || abs(value) > 0x1p53
+        // At most 1 + 17 + 2 + 4 bytes (sign, digits, point and zero or exponent).
+        append(atMost: 32) { out in
+            if negative { out.append(UInt8(ascii: "-")) }
+            if exponential {
+                let first = m / power
+                out.append(UInt8(truncatingIfNeeded: first) &+ UInt8(ascii: "0"))
+                if digitCount > 1 {
+                    out.append(UInt8(ascii: "."))
+                    Self.write(digitsOf: m - first * power, leadingPower: power / 10, into: &out)
+                }
+                out.append(UInt8(ascii: "e"))
+                out.append(leading < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                let magnitude = UInt64(abs(leading))
+                if magnitude < 10 { out.append(UInt8(ascii: "0")) }
+                Self.write(digitsOf: magnitude, leadingPower: Self.digitCount(magnitude).leadingPower, into: &out)
+            } else if leading < 0 {
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "."))
+                for _ in 0 ..< -leading - 1 { out.append(UInt8(ascii: "0")) }
+                Self.write(digitsOf: m, leadingPower: power, into: &out)
+            } else if digitCount <= leading + 1 {
+                Self.write(digitsOf: m, leadingPower: power, into: &out)
+                for _ in 0 ..< leading + 1 - digitCount { out.append(UInt8(ascii: "0")) }
+                out.append(UInt8(ascii: "."))
+                out.append(UInt8(ascii: "0"))
+            } else {
+                // The point after the first leading + 1 digits.
+                var rest = m, digitPower = power, written = 0
+                while digitPower > 0 {
+                    if written == leading + 1 { out.append(UInt8(ascii: ".")) }
+                    let digit = rest / digitPower
+                    out.append(UInt8(truncatingIfNeeded: digit) &+ UInt8(ascii: "0"))
+                    rest -= digit * digitPower
+                    digitPower /= 10
+                    written += 1
+                }
             }
-            append(byte: UInt8(ascii: "e"))
-            append(byte: leading < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-            append(digitsOf: UInt64(abs(leading)), width: 2)
-        } else if leading < 0 {
-            append("0.")
-            for _ in 0 ..< -leading - 1 { append(byte: UInt8(ascii: "0")) }
-            append(digitsOf: m)
-        } else if digitCount <= leading + 1 {
-            append(digitsOf: m)
-            for _ in 0 ..< leading + 1 - digitCount { append(byte: UInt8(ascii: "0")) }
-            append(".0")
-        } else {
-            var fractionPower: UInt64 = 1
-            for _ in 0 ..< digitCount - leading - 1 { fractionPower *= 10 }
-            append(digitsOf: m / fractionPower)
-            append(byte: UInt8(ascii: "."))
-            append(digitsOf: m % fractionPower, width: digitCount - leading - 1)
         }
     }
 }

@@ -53,10 +53,13 @@ extension TextBuffer {
     mutating func append(coordinate v: Double) {
         guard v.isFinite, abs(v) < 1e15 else { append("0.00"); return }
         let hundredths = Int((v * 100).rounded())
-        if hundredths < 0 { append(byte: UInt8(ascii: "-")) }
-        append(digitsOf: UInt64(hundredths.magnitude / 100))
-        append(byte: UInt8(ascii: "."))
-        append(digitsOf: UInt64(hundredths.magnitude % 100), width: 2)
+        let whole = UInt64(hundredths.magnitude / 100), fraction = UInt64(hundredths.magnitude % 100)
+        append(atMost: 24) { out in
+            if hundredths < 0 { out.append(UInt8(ascii: "-")) }
+            Self.write(digitsOf: whole, leadingPower: Self.digitCount(whole).leadingPower, into: &out)
+            out.append(UInt8(ascii: "."))
+            Self.write(digitsOf: fraction, leadingPower: 10, into: &out)
+        }
     }
 
     /// A value-axis label: `0`; whole numbers from 1000 (`%.0f`), one decimal from 10

@@ -46,18 +46,39 @@ public struct TextBuffer: Sendable {
 
     /// The decimal digits of n, left-padded with zeros to at least `width` digits.
     mutating func append(digitsOf n: UInt64, width: Int = 1) {
-        var digitCount = 1
-        var rest = n / 10
-        while rest != 0 { digitCount += 1; rest /= 10 }
-        let count = max(digitCount, width)
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var value = n, index = start + count - 1
-        while value != 0 {
-            bytes[index] = UInt8(truncatingIfNeeded: value % 10) &+ UInt8(ascii: "0")
-            value /= 10
-            index -= 1
+        let (count, power) = Self.digitCount(n)
+        bytes.append(addingCapacity: max(count, width)) { out in
+            for _ in count ..< max(count, width) { out.append(UInt8(ascii: "0")) }
+            Self.write(digitsOf: n, leadingPower: power, into: &out)
         }
+    }
+
+    /// The number of decimal digits of n and 10^(that − 1).
+    @inline(__always)
+    static func digitCount(_ n: UInt64) -> (count: Int, leadingPower: UInt64) {
+        var count = 1, power: UInt64 = 1
+        while n / power >= 10 { power *= 10; count += 1 }
+        return (count, power)
+    }
+
+    /// n's digits, most significant first, from its leading power of ten (``digitCount(_:)``):
+    /// written into reserved space, with no check of the array per byte.
+    @inline(__always)
+    static func write(digitsOf n: UInt64, leadingPower: UInt64, into out: inout OutputSpan<UInt8>) {
+        var rest = n, power = leadingPower
+        while power > 0 {
+            let digit = rest / power
+            out.append(UInt8(truncatingIfNeeded: digit) &+ UInt8(ascii: "0"))
+            rest -= digit * power
+            power /= 10
+        }
+    }
+
+    /// Up to `maximumCount` bytes written by `body` into reserved space (see
+    /// ``write(digitsOf:leadingPower:into:)``).
+    @inline(__always)
+    mutating func append(atMost maximumCount: Int, _ body: (inout OutputSpan<UInt8>) -> Void) {
+        bytes.append(addingCapacity: maximumCount, initializingWith: body)
     }
 
     /// The contents, leaving this buffer empty: the storage moves instead of being shared,

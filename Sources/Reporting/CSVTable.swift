@@ -1,97 +1,143 @@
-import Foundation
-
 /// A CSV document as the output contract defines it (DESIGN.md, "Outputs"): UTF-8, a header
-/// row, RFC 4180 quoting, `.` decimals, an empty field for a missing value.
+/// row, RFC 4180 quoting, `.` decimals, an empty field for a missing value, LF line ends
+/// (RFC 4180 allows readers to accept them, and every CSV reader does), which keeps diffs of
+/// committed results readable.
+///
+/// Rows are written as they come, into a ``TextBuffer``: either whole (`append([...])`) or
+/// field by field, numbers included, with no `String` per field:
+///
+/// ```swift
+/// var table = CSVTable(header: ["place", "value"])
+/// table.field("Vung Tau, Ba Ria"); table.field(number: 0.25); table.endRow()
+/// // table.text == "place,value\n\"Vung Tau, Ba Ria\",0.25\n"
+/// ```
 public struct CSVTable: Sendable {
     public let header: [String]
-    /// The document so far: rows are written as they are appended, not kept as fields.
-    private var body = ""
+    /// The document so far.
+    public private(set) var document: TextBuffer
     public private(set) var rowCount = 0
+    /// Fields written to the row in progress.
+    private var fieldsInRow = 0
 
-    public init(header: [String]) {
+    /// A table whose text goes into `buffer`'s storage (emptied first; pass a buffer you
+    /// ``TextBuffer/take()`` from to reuse its capacity without a copy).
+    public init(header: [String], reusing buffer: TextBuffer = TextBuffer()) {
         self.header = header
-        Self.appendRow(header, to: &body)
+        document = buffer
+        document.removeAll()
+        for field in header { self.field(field) }
+        endRow(isHeader: true)
     }
+
+    /// The document as a `String` (stdout, tests); files take ``document``.
+    public var text: String { document.text }
 
     public mutating func append(_ row: [String]) {
-        precondition(row.count == header.count, "a CSV row must have one field per column")
-        Self.appendRow(row, to: &body)
-        rowCount += 1
+        precondition(fieldsInRow == 0, "a whole row inside a row in progress")
+        for field in row { self.field(field) }
+        endRow()
     }
 
-    /// A row given as shared leading fields and the row's own: no array is built for it.
-    public mutating func append(_ prefix: [String], _ fields: String...) {
-        precondition(prefix.count + fields.count == header.count, "a CSV row must have one field per column")
-        var first = true
-        for field in prefix {
-            if !first { body.append(",") }
-            body.append(Self.quoted(field))
-            first = false
-        }
-        for field in fields {
-            if !first { body.append(",") }
-            body.append(Self.quoted(field))
-            first = false
-        }
-        body.append("\n")
-        rowCount += 1
+    /// The next field of the current row, quoted if it needs to be.
+    public mutating func field(_ text: String) {
+        separate()
+        document.append(csvField: text)
     }
 
-    /// The document with LF line ends (RFC 4180 allows readers to accept them, and every
-    /// CSV reader does), which keeps diffs of committed results readable.
-    public var text: String { body }
+    /// A number as ``OutputNumber`` writes it; empty when nil or not finite.
+    public mutating func field(number: Double?) {
+        separate()
+        document.append(number: number)
+    }
 
-    private static func appendRow(_ row: [String], to out: inout String) {
-        for (i, field) in row.enumerated() {
-            if i > 0 { out.append(",") }
-            out.append(quoted(field))
+    public mutating func field(integer: Int) {
+        separate()
+        document.append(integer: integer)
+    }
+
+    /// Fields written once and repeated on many rows (a forecast row's scenario, target, date…).
+    public mutating func fields(_ fields: Fields) {
+        guard fields.count > 0 else { return }
+        separate()
+        document.append(contentsOf: fields.text)
+        fieldsInRow += fields.count - 1
+    }
+
+    public mutating func endRow() { endRow(isHeader: false) }
+
+    private mutating func endRow(isHeader: Bool) {
+        precondition(fieldsInRow == header.count, "a CSV row must have one field per column")
+        document.append(byte: UInt8(ascii: "\n"))
+        fieldsInRow = 0
+        if !isHeader { rowCount += 1 }
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if fieldsInRow > 0 { document.append(byte: UInt8(ascii: ",")) }
+        fieldsInRow += 1
+    }
+
+    /// A run of consecutive fields, quoted and comma-separated once, for rows that share them.
+    public struct Fields: Sendable {
+        public private(set) var text = TextBuffer()
+        public private(set) var count = 0
+
+        public init() {}
+
+        public mutating func field(_ value: String) {
+            separate()
+            text.append(csvField: value)
         }
-        out.append("\n")
+
+        public mutating func field(number: Double?) {
+            separate()
+            text.append(number: number)
+        }
+
+        public mutating func field(integer: Int) {
+            separate()
+            text.append(integer: integer)
+        }
+
+        private mutating func separate() {
+            if count > 0 { text.append(byte: UInt8(ascii: ",")) }
+            count += 1
+        }
     }
 
     /// RFC 4180: a field containing a comma, quote or line break is quoted, quotes doubled.
     static func quoted(_ field: String) -> String {
-        // Fast path: a Character equal to one of these four contains its byte, so a field
-        // without any of the bytes needs no quoting (the Character test below decides otherwise).
-        if !field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) { return field }
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var text = TextBuffer()
+        text.append(csvField: field)
+        return text.text
     }
 
-    /// The significant digits an output number keeps (DESIGN.md, "Outputs": Monte Carlo
-    /// results are not meaningful beyond them, and rounding keeps re-runs byte-identical).
-    public static let significantDigits = 10
+    /// See ``OutputNumber/significantDigits``.
+    public static let significantDigits = OutputNumber.significantDigits
 
-    /// A number rounded to ``significantDigits`` significant digits, written as the shortest
-    /// decimal that reads back as that rounded value (`0.1`, `2023.42`, `1e-05`,
-    /// `0.004975337576`, `100.0` for 99.9999999999998); empty when not finite.
-    public static func number(_ x: Double?) -> String {
-        guard let x, x.isFinite else { return "" }
-        return "\(rounded(x))"
+    /// See ``OutputNumber/string(_:)``.
+    public static func number(_ x: Double?) -> String { OutputNumber.string(x) }
+
+    /// See ``OutputNumber/rounded(_:)``.
+    public static func rounded(_ x: Double) -> Double { OutputNumber.rounded(x) }
+}
+
+extension TextBuffer {
+    /// A CSV field (RFC 4180): quoted, with quotes doubled, when its bytes hold a comma, a
+    /// quote, CR or LF (none of these bytes occurs inside another UTF-8 character).
+    public mutating func append(csvField field: String) {
+        var needsQuotes = false
+        for byte in field.utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+            needsQuotes = true
+            break
+        }
+        guard needsQuotes else { append(field); return }
+        append(byte: 0x22)
+        for byte in field.utf8 {
+            append(byte: byte)
+            if byte == 0x22 { append(byte: 0x22) }
+        }
+        append(byte: 0x22)
     }
-
-    /// x to ``significantDigits`` significant digits: m·10^k with m an integer of at most ten
-    /// digits, computed as m/10^−k or m·10^k with the power of ten exact (10^j, j ≤ 22), so
-    /// the result is the double nearest that decimal and prints as it. Where x·10^−k is within
-    /// its own rounding error of a tie (…5 in the eleventh digit), and for exponents beyond the
-    /// exact powers, the correctly rounded `%.9e` decides; a result that would round past the
-    /// largest double keeps x.
-    public static func rounded(_ x: Double) -> Double {
-        guard x != 0, x.isFinite else { return x }
-        let exponent = Int((log10(abs(x))).rounded(.down))
-        let shift = significantDigits - 1 - exponent          // x·10^shift has ten integer digits
-        guard abs(shift) <= 22 else { return correctlyRounded(x) }
-        let power = powersOfTen[abs(shift)]
-        let scaled = shift >= 0 ? x * power : x / power
-        let fraction = abs(scaled - scaled.rounded(.towardZero))
-        if abs(fraction - 0.5) < 16 * scaled.ulp { return correctlyRounded(x) }
-        return shift >= 0 ? scaled.rounded() / power : scaled.rounded() * power
-    }
-
-    private static func correctlyRounded(_ x: Double) -> Double {
-        let value = Double(String(format: "%.\(significantDigits - 1)e", x)) ?? x
-        return value.isFinite ? value : x
-    }
-
-    private static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
 }

@@ -7,14 +7,23 @@ import Scenarios
 /// 95 % bands, each target as a marker with its deadline as a dashed line, the other
 /// variants' medians as dashed lines. Assumed inputs are drawn hollow and labelled
 /// "(assumed)"; the footer counts them. A flow metric with cumulative targets is drawn as
-/// its running total (observed and forecast), the quantity those targets are compared with. Plain SVG 1.1, no scripts, fixed number formatting
-/// so the file is byte-identical across runs.
+/// its running total (observed and forecast), the quantity those targets are compared with.
+/// Plain SVG 1.1, no scripts, fixed number formatting (``SVGMarkup``: coordinates with two
+/// decimals, axis labels as `%.0f`/`%.1f`/`%.3g` would write them) so the file is
+/// byte-identical across runs.
 public enum FanChart {
     static let width = 860.0, height = 480.0
     static let left = 70.0, right = 30.0, marginTop = 50.0, bottom = 80.0
 
-    public static func svg(scenario: Scenario, forecasts: [VariantForecast], assumptions: [String]) -> String {
-        guard let baseline = forecasts.first, !baseline.grid.dates.isEmpty else { return emptyChart(scenario) }
+    /// The chart, written into `buffer`'s storage (emptied first).
+    public static func svg(scenario: Scenario, forecasts: [VariantForecast], assumptions: [String],
+                           reusing buffer: TextBuffer = TextBuffer()) -> TextBuffer {
+        var svg = buffer
+        svg.removeAll()
+        guard let baseline = forecasts.first, !baseline.grid.dates.isEmpty else {
+            svg.append(emptyChart(scenario))
+            return svg
+        }
         // A flow whose targets are totals is drawn as its running total: the chart shows what
         // each target is compared with.
         let showsTotal = baseline.cumulative != nil && scenario.targets.contains(where: \.cumulative)
@@ -46,28 +55,28 @@ public enum FanChart {
         func x(_ t: Double) -> Double { left + (t - startTime) / max(endTime - startTime, 1e-9) * plotWidth }
         func y(_ v: Double) -> Double { marginTop + plotHeight - min(max(v, 0), valueTop) / valueTop * plotHeight }
 
-        var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="12">
-        <title>\(escape(scenario.title ?? scenario.id))</title>
-        <rect x="0" y="0" width="\(f(width))" height="\(f(height))" fill="white"/>
-        <text x="\(f(left))" y="24" font-size="15" font-weight="bold">\(escape(scenario.title ?? scenario.id))</text>
-        <text x="\(f(left))" y="40" fill="#555">\(escape(scenario.metric.name))\(showsTotal ? " (running total)" : ""), baseline forecast from \(baseline.grid.referenceDate): median and 50 / 80 / 95 % bands</text>
+        svg.append("""
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="sans-serif" font-size="12">
+        <title>\(scenario.title ?? scenario.id)</title>
+        <rect x="0" y="0" width="\(width)" height="\(height)" fill="white"/>
+        <text x="\(left)" y="24" font-size="15" font-weight="bold">\(scenario.title ?? scenario.id)</text>
+        <text x="\(left)" y="40" fill="#555">\(scenario.metric.name)\(showsTotal ? " (running total)" : ""), baseline forecast from \(baseline.grid.referenceDate.description): median and 50 / 80 / 95 % bands</text>
 
-        """
+        """ as SVGMarkup)
         // Axes, year ticks and value ticks.
-        svg += "<line x1=\"\(f(left))\" y1=\"\(f(marginTop + plotHeight))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(marginTop + plotHeight))\" stroke=\"#333\"/>\n"
-        svg += "<line x1=\"\(f(left))\" y1=\"\(f(marginTop))\" x2=\"\(f(left))\" y2=\"\(f(marginTop + plotHeight))\" stroke=\"#333\"/>\n"
+        svg.append("<line x1=\"\(left)\" y1=\"\(marginTop + plotHeight)\" x2=\"\(left + plotWidth)\" y2=\"\(marginTop + plotHeight)\" stroke=\"#333\"/>\n" as SVGMarkup)
+        svg.append("<line x1=\"\(left)\" y1=\"\(marginTop)\" x2=\"\(left)\" y2=\"\(marginTop + plotHeight)\" stroke=\"#333\"/>\n" as SVGMarkup)
         let firstYear = Int(startTime.rounded(.up)), lastYear = Int(endTime.rounded(.down))
         let yearStep = max(1, (lastYear - firstYear) / 10 + 1)
         for year in Swift.stride(from: firstYear, through: lastYear, by: yearStep) {
             let px = x(Double(year))
-            svg += "<line x1=\"\(f(px))\" y1=\"\(f(marginTop + plotHeight))\" x2=\"\(f(px))\" y2=\"\(f(marginTop + plotHeight + 5))\" stroke=\"#333\"/>"
-            svg += "<text x=\"\(f(px))\" y=\"\(f(marginTop + plotHeight + 18))\" text-anchor=\"middle\">\(year)</text>\n"
+            svg.append("<line x1=\"\(px)\" y1=\"\(marginTop + plotHeight)\" x2=\"\(px)\" y2=\"\(marginTop + plotHeight + 5)\" stroke=\"#333\"/>" as SVGMarkup)
+            svg.append("<text x=\"\(px)\" y=\"\(marginTop + plotHeight + 18)\" text-anchor=\"middle\">\(year)</text>\n" as SVGMarkup)
         }
         for k in 0...4 {
             let v = valueTop * Double(k) / 4
-            svg += "<line x1=\"\(f(left - 5))\" y1=\"\(f(y(v)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(y(v)))\" stroke=\"#eee\"/>"
-            svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(label(v))</text>\n"
+            svg.append("<line x1=\"\(left - 5)\" y1=\"\(y(v))\" x2=\"\(left + plotWidth)\" y2=\"\(y(v))\" stroke=\"#eee\"/>" as SVGMarkup)
+            svg.append("<text x=\"\(left - 8)\" y=\"\(y(v) + 4)\" text-anchor=\"end\">\(label: v)</text>\n" as SVGMarkup)
         }
 
         // Bands from the reference point (the last observation) onwards.
@@ -78,81 +87,57 @@ public enum FanChart {
             if let anchorValue { points.append((x(reference), y(anchorValue))) }
             points += zip(gridTimes, high).map { (x($0), y($1)) }
             points += zip(gridTimes, low).reversed().map { (x($0), y($1)) }
-            svg += "<polygon fill=\"#1f77b4\" fill-opacity=\"\(f(opacity))\" stroke=\"none\" points=\"\(points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
+            svg.append("<polygon fill=\"#1f77b4\" fill-opacity=\"\(opacity)\" stroke=\"none\" points=\"\(points: points)\"/>\n" as SVGMarkup)
         }
         var medianPoints = anchorValue.map { [(x(reference), y($0))] } ?? []
         medianPoints += zip(gridTimes, shown(baseline).median).map { (x($0), y($1)) }
-        svg += "<polyline fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\" points=\"\(medianPoints.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " "))\"/>\n"
+        svg.append("<polyline fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2\" points=\"\(points: medianPoints)\"/>\n" as SVGMarkup)
         let variantColours = ["#d62728", "#2ca02c", "#9467bd", "#8c564b"]
         for (index, forecast) in forecasts.dropFirst().enumerated() {
             let colour = variantColours[index % variantColours.count]
-            let points = zip(forecast.grid.times, shown(forecast).median).map { "\(f(x($0))),\(f(y($1)))" }.joined(separator: " ")
-            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\" points=\"\(points)\"/>\n"
-            svg += "<text x=\"\(f(left + plotWidth - 4))\" y=\"\(f(marginTop + 14 + 14 * Double(index)))\" text-anchor=\"end\" fill=\"\(colour)\">variant \(escape(forecast.variant)) (median)</text>\n"
+            let points = zip(forecast.grid.times, shown(forecast).median).map { (x($0), y($1)) }
+            svg.append("<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"6 3\" points=\"\(points: points)\"/>\n" as SVGMarkup)
+            svg.append("<text x=\"\(left + plotWidth - 4)\" y=\"\(marginTop + 14 + 14 * Double(index))\" text-anchor=\"end\" fill=\"\(colour)\">variant \(forecast.variant) (median)</text>\n" as SVGMarkup)
         }
 
         // Observations: filled dots, hollow when assumed.
         for observation in observed {
             let fill = observation.assumed ? "white" : "#111"
-            svg += "<circle cx=\"\(f(x(observation.time)))\" cy=\"\(f(y(observation.value)))\" r=\"4\" fill=\"\(fill)\" stroke=\"#111\"/>\n"
+            svg.append("<circle cx=\"\(x(observation.time))\" cy=\"\(y(observation.value))\" r=\"4\" fill=\"\(fill)\" stroke=\"#111\"/>\n" as SVGMarkup)
         }
         if let launch = scenario.launch {
-            svg += "<text x=\"\(f(x(launch.decimalYear)))\" y=\"\(f(marginTop + plotHeight - 6))\" fill=\"#555\">launch</text>\n"
+            svg.append("<text x=\"\(x(launch.decimalYear))\" y=\"\(marginTop + plotHeight - 6)\" fill=\"#555\">launch</text>\n" as SVGMarkup)
         }
         // Targets: a diamond at (deadline, value) and the deadline as a dashed line.
         var targetIndex = 0
         for target in scenario.targets {
             let px = x(target.by.decimalYear), py = y(target.value)
-            svg += "<line x1=\"\(f(px))\" y1=\"\(f(marginTop))\" x2=\"\(f(px))\" y2=\"\(f(marginTop + plotHeight))\" stroke=\"#e67e22\" stroke-dasharray=\"4 4\"/>\n"
+            svg.append("<line x1=\"\(px)\" y1=\"\(marginTop)\" x2=\"\(px)\" y2=\"\(marginTop + plotHeight)\" stroke=\"#e67e22\" stroke-dasharray=\"4 4\"/>\n" as SVGMarkup)
             let fill = target.assumed ? "white" : "#e67e22"
-            svg += "<polygon points=\"\(f(px)),\(f(py - 7)) \(f(px + 7)),\(f(py)) \(f(px)),\(f(py + 7)) \(f(px - 7)),\(f(py))\" fill=\"\(fill)\" stroke=\"#e67e22\" stroke-width=\"2\"/>\n"
+            svg.append("<polygon points=\"\(px),\(py - 7) \(px + 7),\(py) \(px),\(py + 7) \(px - 7),\(py)\" fill=\"\(fill)\" stroke=\"#e67e22\" stroke-width=\"2\"/>\n" as SVGMarkup)
             let text = "\(target.label)\(target.assumed ? " (assumed)" : "")"
             // Labels sit left of their marker unless that would run off the plot (≈ 6.5 px
             // per character at 12 px); then to the right. Successive labels step down.
             let fitsLeft = px - 10 - 6.5 * Double(text.count) >= 0
             let labelY = py - 10 + 14 * Double(targetIndex)
-            svg += "<text x=\"\(f(fitsLeft ? px - 10 : px + 10))\" y=\"\(f(labelY))\" text-anchor=\"\(fitsLeft ? "end" : "start")\" fill=\"#a04000\">\(escape(text))</text>\n"
+            svg.append("<text x=\"\(fitsLeft ? px - 10 : px + 10)\" y=\"\(labelY)\" text-anchor=\"\(fitsLeft ? "end" : "start")\" fill=\"#a04000\">\(text)</text>\n" as SVGMarkup)
             targetIndex += 1
         }
         let footer = assumptions.isEmpty
             ? "All inputs from the cited source."
             : "\(assumptions.count) assumption\(assumptions.count == 1 ? "" : "s") not in the source (hollow markers; listed in run.json)."
-        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 46))\" fill=\"#555\">● observation  ◇ target  ○ assumed  ▮ 50 / 80 / 95 % bands</text>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 30))\" fill=\"#555\">\(escape(footer))</text>\n"
-        svg += "<text x=\"\(f(left))\" y=\"\(f(height - 14))\" fill=\"#555\">Source: \(escape(shortened(scenario.source ?? "not given", 110)))</text>\n"
-        svg += "</svg>\n"
+        svg.append("<text x=\"\(left)\" y=\"\(height - 46)\" fill=\"#555\">● observation  ◇ target  ○ assumed  ▮ 50 / 80 / 95 % bands</text>\n" as SVGMarkup)
+        svg.append("<text x=\"\(left)\" y=\"\(height - 30)\" fill=\"#555\">\(footer)</text>\n" as SVGMarkup)
+        svg.append("<text x=\"\(left)\" y=\"\(height - 14)\" fill=\"#555\">Source: \(shortened(scenario.source ?? "not given", 110))</text>\n" as SVGMarkup)
+        svg.append("</svg>\n" as SVGMarkup)
         return svg
     }
 
-    private static func emptyChart(_ scenario: Scenario) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"60\"><text x=\"10\" y=\"30\">\(escape(scenario.id)): no forecast</text></svg>\n"
+    private static func emptyChart(_ scenario: Scenario) -> SVGMarkup {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"60\"><text x=\"10\" y=\"30\">\(scenario.id): no forecast</text></svg>\n"
     }
 
     static func shortened(_ text: String, _ limit: Int) -> String {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
-    }
-
-    /// Two decimals, fixed: stable bytes across runs and platforms. Built from the integer
-    /// number of hundredths (half away from zero), not by `String(format:)`: a chart has
-    /// about a thousand coordinates. Non-finite values (never drawn) print as 0.00.
-    static func f(_ v: Double) -> String {
-        guard v.isFinite, abs(v) < 1e15 else { return "0.00" }
-        let hundredths = Int((v * 100).rounded())
-        let magnitude = hundredths.magnitude
-        let fraction = magnitude % 100
-        let sign = hundredths < 0 ? "-" : ""
-        return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
-    }
-
-    static func label(_ v: Double) -> String {
-        if v == 0 { return "0" }
-        if abs(v) >= 1000 { return String(format: "%.0f", v) }
-        if abs(v) >= 10 { return String(format: "%.1f", v) }
-        return String(format: "%.3g", v)
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

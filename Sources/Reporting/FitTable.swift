@@ -16,10 +16,10 @@ public enum FitTable {
                                 "aicc", "weight", "diagnostics"]
 
     public static func table(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure],
-                             draws: [FamilyParameterDraws] = []) -> CSVTable {
+                             draws: [FamilyParameterDraws] = [], reusing buffer: TextBuffer = TextBuffer()) -> CSVTable {
         precondition(fits.count == weights.count, "one weight per fit")
         precondition(draws.isEmpty || draws.count == fits.count, "draws for every fit or none")
-        var table = CSVTable(header: header)
+        var table = CSVTable(header: header, reusing: buffer)
         for (f, (fit, weight)) in zip(fits, weights).enumerated() {
             let notes = fit.diagnostics.joined(separator: "; ")
             let drawn = draws.isEmpty ? nil : draws[f]
@@ -27,16 +27,16 @@ public enum FitTable {
                 let source = drawn?.sources[index] ?? fit.sources[index]
                 let origin = source == .fixed ? "from: fixed by the scenario" : "from: \(source.rawValue)"
                 let sd = source == .fixed ? 0 : (drawn?.standardDeviation[index] ?? fit.standardErrors[index])
-                table.append([
-                    fit.family.rawValue, name,
-                    CSVTable.number(fit.estimates[index]),
-                    CSVTable.number(sd),
-                    CSVTable.number(drawn?.low[index] ?? fit.intervals[index].low),
-                    CSVTable.number(drawn?.high[index] ?? fit.intervals[index].high),
-                    CSVTable.number(fit.aicc),
-                    CSVTable.number(weight),
-                    ([origin] + (notes.isEmpty ? [] : [notes])).joined(separator: "; "),
-                ])
+                table.field(fit.family.rawValue)
+                table.field(name)
+                table.field(number: fit.estimates[index])
+                table.field(number: sd)
+                table.field(number: drawn?.low[index] ?? fit.intervals[index].low)
+                table.field(number: drawn?.high[index] ?? fit.intervals[index].high)
+                table.field(number: fit.aicc)
+                table.field(number: weight)
+                table.field(notes.isEmpty ? origin : origin + "; " + notes)
+                table.endRow()
             }
         }
         for failure in failures {
@@ -48,6 +48,6 @@ public enum FitTable {
     /// Writes fit.csv atomically.
     public static func write(fits: [AdoptionFit], weights: [Double], failures: [AdoptionFitFailure],
                              draws: [FamilyParameterDraws] = [], to path: String) throws {
-        try AtomicFile.write(table(fits: fits, weights: weights, failures: failures, draws: draws).text, to: path)
+        try AtomicFile.write(table(fits: fits, weights: weights, failures: failures, draws: draws).document, to: path)
     }
 }

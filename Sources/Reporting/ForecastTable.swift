@@ -13,8 +13,9 @@ public enum ForecastTable {
     public static let header = ["scenario", "variant", "location", "target", "reference_date", "horizon",
                                 "target_end_date", "output_type", "output_type_id", "value"]
 
-    public static func table(scenario: Scenario, forecasts: [VariantForecast]) -> CSVTable {
-        var table = CSVTable(header: header)
+    /// The document, written into `buffer`'s storage (see ``CSVTable/init(header:reusing:)``).
+    public static func table(scenario: Scenario, forecasts: [VariantForecast], reusing buffer: TextBuffer = TextBuffer()) -> CSVTable {
+        var table = CSVTable(header: header, reusing: buffer)
         for forecast in forecasts {
             append(forecast.own, target: scenario.metric.name, scenario: scenario, forecast: forecast, to: &table)
             if let cumulative = forecast.cumulative {
@@ -27,17 +28,29 @@ public enum ForecastTable {
     /// The rows of one quantity (the metric, or a flow's running total as `<metric>_cumulative`).
     private static func append(_ summary: SeriesSummary, target: String, scenario: Scenario, forecast: VariantForecast,
                                to table: inout CSVTable) {
+        // Every grid date repeats the same output types and ids: each is written once.
+        func typeAndID(_ type: String, _ id: Double?) -> CSVTable.Fields {
+            var fields = CSVTable.Fields()
+            fields.field(type)
+            if let id { fields.field(number: id) } else { fields.field("NA") }
+            return fields
+        }
+        let quantiles = summary.levels.map { typeAndID("quantile", $0) }
+        let mean = typeAndID("mean", nil), median = typeAndID("median", nil)
+        let cdf = summary.cdfValues.map { typeAndID("cdf", $0) }
         let reference = forecast.grid.referenceDate.description
         for (h, date) in forecast.grid.dates.enumerated() {
-            let prefix = [scenario.id, forecast.variant, scenario.location ?? "", target,
-                          reference, String(h + 1), date.description]
-            for (l, level) in summary.levels.enumerated() {
-                table.append(prefix, "quantile", CSVTable.number(level), CSVTable.number(summary.quantiles[h][l]))
+            var prefix = CSVTable.Fields()
+            for field in [scenario.id, forecast.variant, scenario.location ?? "", target, reference] { prefix.field(field) }
+            prefix.field(integer: h + 1)
+            prefix.field(date.description)
+            for (l, quantile) in quantiles.enumerated() {
+                table.fields(prefix); table.fields(quantile); table.field(number: summary.quantiles[h][l]); table.endRow()
             }
-            table.append(prefix, "mean", "NA", CSVTable.number(summary.mean[h]))
-            table.append(prefix, "median", "NA", CSVTable.number(summary.median[h]))
-            for (k, value) in summary.cdfValues.enumerated() {
-                table.append(prefix, "cdf", CSVTable.number(value), CSVTable.number(summary.cdf[h][k]))
+            table.fields(prefix); table.fields(mean); table.field(number: summary.mean[h]); table.endRow()
+            table.fields(prefix); table.fields(median); table.field(number: summary.median[h]); table.endRow()
+            for (k, value) in cdf.enumerated() {
+                table.fields(prefix); table.fields(value); table.field(number: summary.cdf[h][k]); table.endRow()
             }
         }
     }
@@ -68,6 +81,25 @@ public enum FeasibilityTable {
     public static func table(rows: [[String]]) -> CSVTable {
         var table = CSVTable(header: header)
         for row in rows { table.append(row) }
+        return table
+    }
+
+    /// The same document as `table(rows: rows(scenario:forecasts:))`, written field by field.
+    public static func table(scenario: String, forecasts: [VariantForecast], reusing buffer: TextBuffer = TextBuffer()) -> CSVTable {
+        var table = CSVTable(header: header, reusing: buffer)
+        for forecast in forecasts {
+            for row in forecast.feasibility {
+                table.field(scenario); table.field(row.variant); table.field(row.target.label)
+                table.field(number: row.target.value)
+                table.field(row.target.deadline.description); table.field(row.target.assumed ? "true" : "false")
+                table.field(number: row.pMeet); table.field(number: row.pMeetStandardError)
+                table.field(number: row.valueAtDeadline.q05); table.field(number: row.valueAtDeadline.q50)
+                table.field(number: row.valueAtDeadline.q95)
+                table.field(row.dateReached.q10?.description ?? ""); table.field(row.dateReached.q50?.description ?? "")
+                table.field(row.dateReached.q90?.description ?? ""); table.field(row.verdict.rawValue)
+                table.endRow()
+            }
+        }
         return table
     }
 }

@@ -44,13 +44,17 @@ struct RunCommand: ParsableCommand {
             let started = writeClock.now
             let folder = (out as NSString).appendingPathComponent(outcome.scenario.id)
             let result = outcome.result
-            let rows = FeasibilityTable.rows(scenario: outcome.scenario.id, forecasts: result.forecasts)
-            try Self.write(ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).text, folder, "forecast.csv")
-            try Self.write(FeasibilityTable.table(rows: rows).text, folder, "feasibility.csv")
-            try Self.write(FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
-                                          draws: result.parameterDraws).text, folder, "fit.csv")
-            try Self.write(FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions),
-                           folder, "fan.svg")
+            // One buffer for the four documents: its storage grows once, for forecast.csv.
+            var text = ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).document
+            try Self.write(text, folder, "forecast.csv")
+            text = FeasibilityTable.table(scenario: outcome.scenario.id, forecasts: result.forecasts, reusing: text.take()).document
+            try Self.write(text, folder, "feasibility.csv")
+            text = FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
+                                  draws: result.parameterDraws, reusing: text.take()).document
+            try Self.write(text, folder, "fit.csv")
+            text = FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions,
+                                reusing: text.take())
+            try Self.write(text, folder, "fan.svg")
             let elapsed = writeClock.now - started
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let manifest = RunManifest(toolVersion: Uptake.version, scenario: outcome.scenario, result: result,
@@ -70,6 +74,12 @@ struct RunCommand: ParsableCommand {
     }
 
     private static func write(_ text: String, _ folder: String, _ name: String) throws {
+        var buffer = TextBuffer()
+        buffer.append(text)
+        try write(buffer, folder, name)
+    }
+
+    private static func write(_ text: TextBuffer, _ folder: String, _ name: String) throws {
         let path = (folder as NSString).appendingPathComponent(name)
         do { try AtomicFile.write(text, to: path) } catch {
             throw InputError("cannot write \(path): \(error.localizedDescription)")

@@ -1,0 +1,87 @@
+/// A piece of SVG source written straight into bytes, in which each interpolated value is
+/// written the chart's way: a `Double` as a coordinate with two decimals (``TextBuffer/append(coordinate:)``),
+/// an `Int` in decimal, a `String` as escaped text, `label:` as an axis label, `points:` as a
+/// points list.
+///
+/// ```swift
+/// let line: SVGMarkup = "<text x=\"\(70.0)\" y=\"\(24.5)\">\("A & B")</text>\n"
+/// // <text x="70.00" y="24.50">A &amp; B</text>
+/// ```
+struct SVGMarkup: ExpressibleByStringInterpolation {
+    var text: TextBuffer
+
+    init(stringLiteral literal: String) {
+        text = TextBuffer()
+        text.append(literal)
+    }
+
+    init(stringInterpolation: Interpolation) { text = stringInterpolation.text }
+
+    struct Interpolation: StringInterpolationProtocol {
+        var text: TextBuffer
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            text = TextBuffer(capacity: literalCapacity + 8 * interpolationCount)
+        }
+
+        mutating func appendLiteral(_ literal: String) { text.append(literal) }
+
+        mutating func appendInterpolation(_ coordinate: Double) { text.append(coordinate: coordinate) }
+
+        mutating func appendInterpolation(_ value: Int) { text.append(integer: value) }
+
+        mutating func appendInterpolation(_ value: String) { text.append(escaped: value) }
+
+        mutating func appendInterpolation(label value: Double) { text.append(axisLabel: value) }
+
+        mutating func appendInterpolation(points: [(Double, Double)]) {
+            for (index, point) in points.enumerated() {
+                if index > 0 { text.append(byte: UInt8(ascii: " ")) }
+                text.append(coordinate: point.0)
+                text.append(byte: UInt8(ascii: ","))
+                text.append(coordinate: point.1)
+            }
+        }
+    }
+}
+
+extension TextBuffer {
+    mutating func append(_ markup: SVGMarkup) { append(contentsOf: markup.text) }
+
+    /// Two decimals, fixed: stable bytes across runs and platforms. Built from the integer
+    /// number of hundredths (half away from zero). Non-finite values (never drawn) print as 0.00.
+    mutating func append(coordinate v: Double) {
+        guard v.isFinite, abs(v) < 1e15 else { append("0.00"); return }
+        let hundredths = Int((v * 100).rounded())
+        let whole = UInt64(hundredths.magnitude / 100), fraction = UInt64(hundredths.magnitude % 100)
+        append(atMost: 24) { out in
+            if hundredths < 0 { out.append(UInt8(ascii: "-")) }
+            Self.write(digitsOf: whole, leadingPower: Self.digitCount(whole).leadingPower, into: &out)
+            out.append(UInt8(ascii: "."))
+            Self.write(digitsOf: fraction, leadingPower: 10, into: &out)
+        }
+    }
+
+    /// A value-axis label: `0`; whole numbers from 1000 (`%.0f`), one decimal from 10
+    /// (`%.1f`), three significant digits below (`%.3g`).
+    mutating func append(axisLabel v: Double) {
+        if v == 0 { append("0") }
+        else if abs(v) >= 1000 { append(v, decimals: 0) }
+        else if abs(v) >= 10 { append(v, decimals: 1) }
+        else { append(v, generalSignificantDigits: 3) }
+    }
+
+    /// Text for SVG content or an attribute: `&`, `<`, `>` and `"` as entities (ASCII bytes,
+    /// which never occur inside another UTF-8 character).
+    mutating func append(escaped text: String) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): append("&amp;")
+            case UInt8(ascii: "<"): append("&lt;")
+            case UInt8(ascii: ">"): append("&gt;")
+            case UInt8(ascii: "\""): append("&quot;")
+            default: append(byte: byte)
+            }
+        }
+    }
+}

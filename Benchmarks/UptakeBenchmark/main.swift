@@ -3,9 +3,12 @@
 //
 // Usage:
 //   UptakeBenchmark fit SERIES_CSV [--repeat N] [--max-evaluations N] [--tolerances minpack]
+//                      [--output CSV]
 //     The same work as stage 1 of Benchmarks/baseline/numpy_baseline.py: a logistic
 //     least-squares fit (formula model) per series from the same logit-linearisation start.
-//     Prints: series, fitted, failed; fits/s (median over N passes).
+//     Prints: series, fitted, failed; fits/s (median over N passes). `--output` writes one
+//     row per series of the last pass (termination, evaluations, K, r, t0, their standard
+//     errors) to compare solver versions series by series.
 //   UptakeBenchmark prior SERIES_CSV TRUTH_CSV [--limit N] [--show-failures N]
 //     Issue 3's robustness check: AdoptionFitter's logistic fit per series (times in decimal
 //     years, log error model) with a ceiling prior that does not look at the truth —
@@ -34,6 +37,7 @@ AVX2Kernels.installIfSupported(environment: ProcessInfo.processInfo.environment)
 
 let usage = """
     usage: UptakeBenchmark fit SERIES_CSV [--repeat N] [--max-evaluations N] [--tolerances minpack]
+                              [--output CSV]
            UptakeBenchmark prior SERIES_CSV TRUTH_CSV [--limit N] [--show-failures N]
            UptakeBenchmark calibrate [--seed S] [--count N] [--paths P] [--jobs J] [--plain]
                                      [--parameter-scale s] [--noise-scale s] [--dof ν|normal]
@@ -123,17 +127,27 @@ func runFit(_ arguments: [String]) throws {
     let solver = LevenbergMarquardt(options: options)
     let debug = ProcessInfo.processInfo.environment["BENCH_DEBUG"] != nil
 
+    let outputPath = option(arguments, "--output")
+    var fits: [LeastSquaresFit] = []
+    fits.reserveCapacity(outputPath == nil ? 0 : allSeries.count)
+
     func fitAll() throws -> (seconds: Double, failed: Int, checksum: Double, evaluations: Int) {
         let clock = ContinuousClock()
         var failed = 0
         var evaluations = 0
         var checksum = 0.0
+        fits.removeAll(keepingCapacity: true)
         let elapsed = try clock.measure {
+            // The formula is compiled once per batch: series observed at the same months share
+            // the compiled right side (`binding` recompiles when the months differ).
+            var previous: FormulaModel?
             for series in allSeries {
                 let (t, y) = (series.months, series.values)
                 let table = DataTable(columns: ["month": t, "value": y], order: ["month", "value"])
-                let model = try FormulaModel(formula: formula, data: table)
+                let model = try previous?.binding(table) ?? FormulaModel(formula: formula, data: table)
+                previous = model
                 let fit = try solver.minimize(model, from: logitStart(t, y))
+                if outputPath != nil { fits.append(fit) }
                 evaluations += fit.evaluations + fit.jacobianEvaluations
                 if fit.converged && fit.standardErrors.allSatisfy(\.isFinite) {
                     checksum += fit.parameters[0]
@@ -157,6 +171,15 @@ func runFit(_ arguments: [String]) throws {
     print(String(format: "fit: %.0f fits/s (median %.4f s over %d passes; %.1f evaluations per fit; checksum %.6g)",
                  Double(allSeries.count) / medianTime, medianTime, repeatCount,
                  Double(last.evaluations) / Double(allSeries.count), last.checksum))
+    if let outputPath {
+        var text = "series,termination,converged,evaluations,jacobians,K,r,t0,se_K,se_r,se_t0\n"
+        for (series, fit) in zip(allSeries, fits) {
+            let numbers = (fit.parameters + fit.standardErrors).map { "\($0)" }
+            text += "\(series.name),\(fit.termination.rawValue),\(fit.converged),\(fit.evaluations),"
+                + "\(fit.jacobianEvaluations),\(numbers.joined(separator: ","))\n"
+        }
+        try text.write(toFile: outputPath, atomically: true, encoding: .utf8)
+    }
 }
 
 // MARK: - prior

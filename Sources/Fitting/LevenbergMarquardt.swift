@@ -13,7 +13,8 @@ import LinearAlgebra
 /// ANL-80-74, 1980):
 ///
 /// - variables are scaled by D = diag(dⱼ), dⱼ = max over iterations of ‖J·eⱼ‖ (column norms);
-/// - each iteration factors J·P = Q·R once (LAPACK `dgeqp3`, column pivoting) and finds the
+/// - each iteration factors J·P = Q·R once (Householder with column pivoting: in Swift for
+///   small problems, ``SmallPivotedQR``, else LAPACK `dgeqp3`; see ``Factorization``) and finds the
 ///   step p that minimises ‖J·p + r‖ subject to ‖D·p‖ ≤ Δ by solving the augmented
 ///   least-squares system [J; √λ·D]·p ≈ [−r; 0] with Givens rotations on R (`qrsolv`), and λ by
 ///   the safeguarded Newton iteration of `lmpar`. The normal equations JᵀJ are never formed;
@@ -44,8 +45,41 @@ public struct LevenbergMarquardt: Sendable {
         /// ‖r‖ ≤ 1e-10 is an exact fit for every practical purpose, and a model that can fit
         /// its few points exactly along a whole valley stops instead of wandering along it.
         public var absoluteResidualTolerance: Double = 0
+        /// Stop (`diverging`, not converged) when the parameters run off to infinity: ‖D·θ‖ has
+        /// grown this many times since the start and the last ``DivergenceRule/window``
+        /// accepted steps each moved further out while buying almost no reduction of ‖r‖²
+        /// (see ``DivergenceRule``). `.infinity` turns the rule off.
+        public var divergenceGrowth: Double = DivergenceRule.defaultGrowth
+        /// Which QR factorisation of J each iteration uses. Both compute the same R and Qᵀr
+        /// up to rounding; the choice is only about speed.
+        public var factorization: Factorization = .automatic
 
         public init() {}
+    }
+
+    /// The QR factorisation with column pivoting behind every iteration.
+    public enum Factorization: Sendable, Equatable {
+        /// ``SmallPivotedQR`` (Swift) when J has at most ``smallParameterLimit`` columns and
+        /// ``smallRowLimit`` rows, LAPACK otherwise.
+        case automatic
+        /// Always ``SmallPivotedQR``.
+        case small
+        /// Always LAPACK `dgeqp3`/`dormqr` (``PivotedQR``).
+        case lapack
+
+        /// The largest problems ``automatic`` factors in Swift. Below these sizes LAPACK's
+        /// per-call overhead (workspace queries, `dlarf` → `dgemv`/`dger` per column) costs more
+        /// than the arithmetic; above them its vectorised kernels win (BENCHMARKS.md, "Fit speed").
+        public static let smallParameterLimit = 8
+        public static let smallRowLimit = 400
+
+        func usesSmallQR(rows: Int, columns: Int) -> Bool {
+            switch self {
+            case .automatic: return columns <= Self.smallParameterLimit && rows <= Self.smallRowLimit
+            case .small: return true
+            case .lapack: return false
+            }
+        }
     }
 
     public var options: Options
@@ -106,7 +140,11 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
     var iterations = 0
     var termination: Termination = .maxEvaluations
 
+    private var divergence: DivergenceRule
+
+    private let usesSmallQR: Bool
     private var qr = PivotedQR()
+    private var smallQR = SmallPivotedQR()
     private var r: [Double]          // n × n, column-major: R in the upper triangle, S below
     private var ipvt: [Int]
     private var diag: [Double]
@@ -126,6 +164,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
         self.options = options
         m = problem.residualCount
         n = problem.parameterCount
+        usesSmallQR = options.factorization.usesSmallQR(rows: m, columns: n)
         x = start
         fvec = [Double](repeating: 0, count: m)
         fnorm = 0
@@ -143,6 +182,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
         wa1 = [Double](repeating: 0, count: n)
         wa2 = [Double](repeating: 0, count: n)
         wa3 = [Double](repeating: 0, count: n)
+        divergence = DivergenceRule(start: start, growth: options.divergenceGrowth)
     }
 
     /// ‖v‖₂ scaled by its largest element so that squares neither overflow nor underflow
@@ -193,13 +233,22 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                 }
                 columnNorms[j] = scale * s.squareRoot()
             }
-            do { try qr.factor(jacobian) } catch { termination = .nonFinite; return }
-            for j in 0..<n {
-                ipvt[j] = qr.permutation(j)
-                for i in 0..<n { r[i + j * n] = i <= j ? qr.r(i, j) : 0 }
-            }
             for i in 0..<m { qtfFull[i] = fvec[i] }
-            do { try qr.applyQTranspose(to: &qtfFull) } catch { termination = .nonFinite; return }
+            if usesSmallQR {
+                smallQR.factor(jacobian)
+                for j in 0..<n {
+                    ipvt[j] = smallQR.permutation(j)
+                    for i in 0..<n { r[i + j * n] = i <= j ? smallQR.r(i, j) : 0 }
+                }
+                smallQR.applyQTranspose(to: &qtfFull)
+            } else {
+                do { try qr.factor(jacobian) } catch { termination = .nonFinite; return }
+                for j in 0..<n {
+                    ipvt[j] = qr.permutation(j)
+                    for i in 0..<n { r[i + j * n] = i <= j ? qr.r(i, j) : 0 }
+                }
+                do { try qr.applyQTranspose(to: &qtfFull) } catch { termination = .nonFinite; return }
+            }
             for i in 0..<n { qtf[i] = qtfFull[i] }
 
             if firstIteration {
@@ -286,6 +335,10 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                 if ftolMet { termination = .ftol; return }
                 if xtolMet { termination = .xtol; return }
                 if evaluations >= maxEvaluations { termination = .maxEvaluations; return }
+                if ratio >= 1e-4 && divergence.accept(x, sumOfSquares: fnorm * fnorm, scaling: diag) {
+                    termination = .diverging
+                    return
+                }
                 if (abs(actred) <= epsmch && prered <= epsmch && 0.5 * ratio <= 1)
                     || delta <= epsmch * xnorm || gnorm <= epsmch {
                     termination = .machinePrecision

@@ -10,6 +10,7 @@
 /// | `zero_residual` | r = 0 (or ‖r‖ ≤ the absolute tolerance, when one is set): the model interpolates the data | yes |
 /// | `machine_precision` | ftol, xtol or gtol is below what double precision can resolve: no further reduction is possible (MINPACK info 6–8) | yes |
 /// | `max_evaluations` | the budget of residual evaluations ran out first | no |
+/// | `diverging` | the parameters run off to infinity with ever smaller gains (``DivergenceRule``), e.g. a logistic ceiling on data that are still exponential | no |
 /// | `non_finite` | r or J is not finite at the starting point or at an accepted point | no |
 ///
 /// The tests are those of MINPACK's `lmder` (Moré, Garbow & Hillstrom 1980, *User Guide for
@@ -23,12 +24,13 @@ public enum Termination: String, Sendable, CaseIterable {
     case zeroResidual = "zero_residual"
     case machinePrecision = "machine_precision"
     case maxEvaluations = "max_evaluations"
+    case diverging
     case nonFinite = "non_finite"
 
     /// Whether the run ended at a (local) minimum rather than by running out of budget.
     public var isConverged: Bool {
         switch self {
-        case .maxEvaluations, .nonFinite: return false
+        case .maxEvaluations, .diverging, .nonFinite: return false
         default: return true
         }
     }
@@ -43,6 +45,7 @@ public enum Termination: String, Sendable, CaseIterable {
         case .zeroResidual: return "the model fits the data exactly (zero residual)"
         case .machinePrecision: return "no further improvement is possible in double precision"
         case .maxEvaluations: return "the maximum number of evaluations was reached"
+        case .diverging: return "the parameters grow without bound while the fit barely improves (no finite optimum in reach; e.g. a ceiling running to infinity because the data do not bend yet)"
         case .nonFinite: return "the model produced a non-finite value (NaN or infinity)"
         }
     }

@@ -31,6 +31,10 @@ public struct FormulaModel: LeastSquaresProblem, Sendable {
 
     let compiled: CompiledFormula
     private let scratch: FormulaScratchBox
+    /// The data the compiled right side was built from: every column name (they decide which
+    /// identifiers are parameters) and the columns the right side reads.
+    private let columnNames: Set<String>
+    private let rightSideColumns: [(name: String, values: [Double])]
 
     public var residualCount: Int { observationCount }
     public var parameterCount: Int { parameterNames.count }
@@ -89,6 +93,57 @@ public struct FormulaModel: LeastSquaresProblem, Sendable {
         self.parameterNames = rhsParameters
         self.observationCount = rows
         self.scratch = FormulaScratchBox(FormulaScratch(compiled))
+        self.columnNames = columns
+        self.rightSideColumns = formula.rhs.identifiers.filter(columns.contains).map { ($0, data.column($0)!) }
+    }
+
+    private init(_ model: FormulaModel, observedValues: [Double]) {
+        formula = model.formula
+        parameterNames = model.parameterNames
+        observationCount = model.observationCount
+        self.observedValues = observedValues
+        compiled = model.compiled
+        scratch = model.scratch
+        columnNames = model.columnNames
+        rightSideColumns = model.rightSideColumns
+    }
+
+    /// The same formula bound to another data table, compiling the right side only if it has
+    /// to: when `data` has the same column names and, row for row, the same values in every
+    /// column the right side reads (a batch of series observed at the same times), the
+    /// compiled right side is shared and only the left side (the observations) is evaluated
+    /// anew. Otherwise this is `FormulaModel(formula: formula, data: data)`.
+    ///
+    /// ```swift
+    /// let first = try FormulaModel(formula: logistic, data: series[0])   // compiles
+    /// for table in series.dropFirst() {
+    ///     let model = try first.binding(table)                           // reuses the tape
+    ///     _ = try LevenbergMarquardt().minimize(model, from: start(table))
+    /// }
+    /// ```
+    ///
+    /// The result computes exactly what a freshly built model computes. It shares this
+    /// model's scratch buffers (see **Threads** above): correct from any thread, allocation
+    /// free for one thread at a time.
+    public func binding(_ data: DataTable) throws(FormulaError) -> FormulaModel {
+        guard data.rowCount == observationCount, Set(data.columnNames) == columnNames,
+              rightSideColumns.allSatisfy({ column in
+                  data.column(column.name).map { Self.identical($0, column.values) } ?? false
+              })
+        else { return try FormulaModel(formula: formula, data: data) }
+        let lhs: CompiledFormula
+        do throws(CompiledFormula.Failure) {
+            lhs = try CompiledFormula(expression: formula.lhs, rowCount: data.rowCount, parameters: [:], column: data.column)
+        } catch {
+            // Build from scratch for the full error message with its location.
+            return try FormulaModel(formula: formula, data: data)
+        }
+        return FormulaModel(self, observedValues: (0..<data.rowCount).map { lhs.outputValue(lhs.initialValues, row: $0) })
+    }
+
+    /// Bit-for-bit equality (so that −0 and 0, or two NaNs, are told apart as the tape would).
+    private static func identical(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
     }
 
     public func residuals(at parameters: [Double], into residuals: inout [Double]) -> Bool {

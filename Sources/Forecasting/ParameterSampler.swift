@@ -262,6 +262,10 @@ struct DataAnchor: Sendable {
     func solve(_ theta: inout [Double], normal z: Double) {
         let level = sigma > 0 ? scale.inverse(scale.transform(self.level) + sigma * z) : self.level
         guard level.isFinite, level > 0, level < theta[0] else { return }
+        if let inflection = closedFormInflection(theta, level: level) {
+            theta[timingIndex] = inflection
+            return
+        }
         var lo = time - 200, hi = time + 200   // y(lo) ≥ level ≥ y(hi)
         theta[timingIndex] = lo
         var doublings = 0
@@ -277,6 +281,26 @@ struct DataAnchor: Sendable {
             if hi - lo < 1e-9 { break }
         }
         theta[timingIndex] = (lo + hi) / 2
+    }
+
+    /// The root the bisection of ``solve(_:normal:)`` closes in on, in closed form where the
+    /// family has one and the bisection would need no doubled rate: without a launch,
+    /// the logistic K/(1 + e^(−r(t − t₀))) = y gives t₀ = t + ln(K/y − 1)/r, the Gompertz
+    /// K·e^(−e^(−r(t − t₀))) = y gives t₀ = t + ln(−ln(y/K))/r (0 < y < K). Inside the
+    /// bisection's bracket (t ± 200 years) the level at its early end is above y, so no
+    /// rate is doubled and the bisection would return this root to within 10⁻⁹ years; nil
+    /// otherwise (the bisection decides).
+    func closedFormInflection(_ theta: [Double], level: Double) -> Double? {
+        guard curve.launch == nil, timingIndex == 2, rateIndex == 1 else { return nil }
+        let ceiling = theta[0], rate = theta[1]
+        guard rate > 0, rate.isFinite, ceiling.isFinite else { return nil }
+        let inflection: Double
+        switch curve.family {
+        case .logistic: inflection = time + Foundation.log(ceiling / level - 1) / rate
+        case .gompertz: inflection = time + Foundation.log(-Foundation.log(level / ceiling)) / rate
+        default: return nil
+        }
+        return inflection > time - 200 && inflection < time + 200 ? inflection : nil
     }
 }
 

@@ -321,3 +321,40 @@ final class LeverBoundAndFlowNoiseTests: XCTestCase {
         XCTAssertEqual(sd, expected, accuracy: 0.1 * expected)
     }
 }
+
+/// The data anchor's closed-form inflection (logistic, Gompertz, no launch) is the root the
+/// bisection closes in on: the curve passes through the level at the observation's date,
+/// and the root lies inside the bisection's final 10⁻⁹-year bracket around it.
+final class DataAnchorClosedFormTests: XCTestCase {
+    func testClosedFormInflectionIsTheBisectionRoot() {
+        var generator = SplitMix64(seed: 3)
+        func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * Double(generator.next() >> 11) * 0x1p-53 }
+        for family in [CurveFamily.logistic, .gompertz] {
+            let curve = LaunchAnchoredCurve(AdoptionCurve(family), launch: nil)
+            for _ in 0..<200 {
+                let time = uniform(2015, 2025), ceiling = uniform(50, 5000)
+                let level = ceiling * uniform(0.01, 0.99)
+                let anchor = DataAnchor(curve: curve, time: time, level: level, timingIndex: 2, rateIndex: 1,
+                                        scale: .log, sigma: 0)
+                var theta = [ceiling, uniform(0.05, 2), 0]
+                guard let root = anchor.closedFormInflection(theta, level: level) else {
+                    XCTFail("\(family): no closed form for K \(ceiling), level \(level)")
+                    continue
+                }
+                theta[2] = root
+                XCTAssertEqual(curve.level(at: time, theta), level, accuracy: 1e-11 * ceiling, "\(family)")
+                theta[2] = root - 1e-9
+                XCTAssertGreaterThan(curve.level(at: time, theta), level, "\(family): an earlier inflection is higher now")
+                theta[2] = root + 1e-9
+                XCTAssertLessThan(curve.level(at: time, theta), level, "\(family)")
+                // solve() takes it (no noise: σ = 0).
+                var solved = [ceiling, theta[1], 0.0]
+                anchor.solve(&solved, normal: 0)
+                XCTAssertEqual(solved[2], root)
+            }
+            // Outside the bisection's bracket (a rate so slow the root is centuries away): nil.
+            let anchor = DataAnchor(curve: curve, time: 2020, level: 1, timingIndex: 2, rateIndex: 1, scale: .log, sigma: 0)
+            XCTAssertNil(anchor.closedFormInflection([1000, 0.001, 0], level: 1))
+        }
+    }
+}

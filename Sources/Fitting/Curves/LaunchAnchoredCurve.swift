@@ -67,8 +67,9 @@ public struct LaunchAnchoredCurve: Sendable {
 
     public func pack(_ theta: [Double]) -> PackedParameters {
         precondition(theta.count == parameterCount && theta.count <= 4, "\(family) takes \(parameterCount) parameters")
-        var packed = SIMD4<Double>()
-        for (j, value) in theta.enumerated() { packed[j] = value }
+        // Built whole, not lane by lane (a lane written at a run-time index goes through memory).
+        let count = theta.count
+        let packed = SIMD4(theta[0], count > 1 ? theta[1] : 0, count > 2 ? theta[2] : 0, count > 3 ? theta[3] : 0)
         var unused = DiscardedGradient()
         let atLaunch = launch.map {
             hasCeiling ? shortfall(at: $0, packed) : curve.evaluate(at: $0, packed, gradient: &unused, wantGradient: false)

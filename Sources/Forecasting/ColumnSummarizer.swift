@@ -38,7 +38,7 @@ struct ColumnSummarizer {
         // The buffers leave self for the pass (two spans of self's properties would overlap).
         var keys = self.keys, atMost = self.atMost
         self.keys = []; self.atMost = []
-        if keys.count < paths { keys = [UInt64](repeating: 0, count: paths) }
+        if keys.count <= paths { keys = [UInt64](repeating: 0, count: paths + 1) }   // + 1: the gather's spare slot
         var sum = 0.0
         let cdfValues = self.cdfValues, cdfCount = cdfValues.count
         // Smallest and largest value, four lanes at a time (no NaN reaches a summary).

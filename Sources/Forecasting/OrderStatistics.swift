@@ -39,9 +39,10 @@ struct OrderStatistics {
     /// values, with their smallest and largest: ``ColumnSummarizer`` writes them in the pass
     /// that also sums the values and counts the CDF, so the column is read once. `keys` is
     /// reordered.
+    /// `keys` holds at least n + 1 elements (the last one is scratch room for the gather).
     mutating func select(keys: inout [UInt64], count n: Int, range: (lo: UInt64, hi: UInt64), ranks: [Int]) -> [Double] {
-        if scratch.count < n { scratch = [UInt64](repeating: 0, count: n) }
-        precondition(keys.count >= n && ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
+        if scratch.count < keys.count { scratch = [UInt64](repeating: 0, count: keys.count) }
+        precondition(keys.count > n && ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
         var out = [UInt64](repeating: 0, count: ranks.count)
         Self.select(&keys, &scratch, from: 0, count: n, base: 0, ranks, 0..<ranks.count, &out, range: range)
         return out.map(Self.value)
@@ -51,9 +52,9 @@ struct OrderStatistics {
     /// sorted ascending, in the order of `ranks`.
     mutating func select(_ values: [Double], ranks: [Int]) -> [Double] {
         let n = values.count
-        if keys.count < n {
-            keys = [UInt64](repeating: 0, count: n)
-            scratch = [UInt64](repeating: 0, count: n)
+        if keys.count <= n {
+            keys = [UInt64](repeating: 0, count: n + 1)
+            scratch = [UInt64](repeating: 0, count: n + 1)
         }
         precondition(ranks.allSatisfy { $0 >= 0 && $0 < n }, "rank out of range")
         var out = [UInt64](repeating: 0, count: ranks.count)
@@ -67,7 +68,8 @@ struct OrderStatistics {
 
     /// Selects within `source[from ..< from + n]`, whose smallest element has rank `base`,
     /// using `spare[from ..< from + n]` as room to gather the buckets that hold wanted ranks;
-    /// the two arrays swap roles at each level of recursion.
+    /// the two arrays swap roles at each level of recursion. Both have a last element beyond
+    /// every range: the gather writes the keys of unwanted buckets there (no branch per key).
     private static func select(_ source: inout [UInt64], _ spare: inout [UInt64], from: Int, count n: Int, base: Int,
                                _ ranks: [Int], _ wanted: Range<Int>, _ out: inout [UInt64],
                                range known: (lo: UInt64, hi: UInt64)? = nil) {
@@ -107,7 +109,11 @@ struct OrderStatistics {
         let buckets = Int(truncatingIfNeeded: (hi &- lo) &>> shift) + 1
         var counts = [Int](repeating: 0, count: buckets)
         var starts = [Int](repeating: 0, count: buckets)
-        var destination = [Int](repeating: -1, count: buckets)
+        // Where each bucket's next key goes in `spare`, relative to `from`; the keys of unwanted
+        // buckets all go to its last element, which no range uses, and `advance` is 0 for them.
+        let trash = spare.count - 1 - from
+        var destination = [Int](repeating: trash, count: buckets)
+        var advance = [Int](repeating: 0, count: buckets)
         do {
             var histogram = counts.mutableSpan
             let keys = source.span
@@ -124,22 +130,21 @@ struct OrderStatistics {
         for w in wanted {
             let r = ranks[w] - base
             while starts[d] + counts[d] <= r { d += 1 }
-            if destination[d] < 0 {
+            if advance[d] == 0 {
                 destination[d] = compact
+                advance[d] = 1
                 compact += counts[d]
             }
         }
         do {
             var gathered = spare.mutableSpan, next = destination.mutableSpan
-            let keys = source.span
+            let keys = source.span, steps = advance.span
             for i in from..<(from + n) {
                 let k = keys[i]
                 let b = Int(truncatingIfNeeded: (k &- lo) &>> shift)
                 let p = next[b]
-                if p >= 0 {
-                    gathered[from + p] = k
-                    next[b] = p &+ 1
-                }
+                gathered[from &+ p] = k
+                next[b] = p &+ steps[b]
             }
         }
         // Recurse into each selected bucket in order, with the ranks it holds.

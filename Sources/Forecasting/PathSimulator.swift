@@ -78,6 +78,9 @@ struct PathSimulator: Sendable {
     /// Per target: where its deadline falls and, for a flow, how the running total one
     /// reporting period before it is read (``TargetClockPlan``).
     let targetPlans: [TargetClockPlan]
+    /// h(last observation), the same for every path (each path's start deviation is it
+    /// minus h of the path's latent level).
+    let observedOnScale: Double?
 
     init(models: [FamilyModel], cumulativeWeights: [Double], seed: UInt64, clock: SimulationClock, lastObserved: Double?,
          isFlow: Bool, scale: NaturalScale, observationFloor: Double, scenarioCeiling: Double, levers: VariantLeverPlan,
@@ -95,6 +98,7 @@ struct PathSimulator: Sendable {
         self.targets = targets
         self.flows = flows
         targetPlans = targets.map { TargetClockPlan($0, clock: clock, flows: flows, isFlow: isFlow) }
+        observedOnScale = lastObserved.map { scale.transformObserved($0, floor: observationFloor) }
         if case let .logit(bound) = scale { rangeTop = bound } else { rangeTop = nil }
         cap = rangeTop.map { min(scenarioCeiling, $0) } ?? scenarioCeiling
         familyCurves = models.map(\.curve)
@@ -220,8 +224,8 @@ struct PathSimulator: Sendable {
             } else {
                 e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
             }
-        } else if let lastObserved {
-            e = scale.transformObserved(lastObserved, floor: observationFloor) - scale.transformObserved(latentLevel, floor: observationFloor)
+        } else if let observedOnScale {
+            e = observedOnScale - scale.transformObserved(latentLevel, floor: observationFloor)
         } else {
             e = sigma * stream.normal(RandomDrawLayout.stationaryStart)
         }

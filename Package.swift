@@ -2,7 +2,9 @@
 import PackageDescription
 
 // Layers (DESIGN.md): uptake (CLI) → Reporting → Scenarios → Forecasting → Fitting →
-// LinearAlgebra → CLinearAlgebra. Lower layers never import higher ones.
+// LinearAlgebra → CLinearAlgebra. Lower layers never import higher ones. ForecastingAVX2 is
+// Forecasting's four-lane kernel built again for x86-64-v3; only programs (uptake,
+// UptakeBenchmark) import it, to install it at start-up.
 // The four-lane Monte Carlo kernel is also built for x86-64-v3 (AVX2, FMA) in ForecastingAVX2
 // and chosen at run time (DESIGN.md, "Scale"); on other architectures that module is the
 // portable build again and is never installed.

@@ -94,7 +94,8 @@ public enum LogisticLaneKernel {
         run($0, keys: $1, parameters: $2, noise: &$3, latents: &$4, series: &$5, reachTimes: &$6,
             noiseBefore: &$7, latentBefore: &$8, seriesBefore: &$9)
     }
-    /// The name of the kernel in use (run.json records it).
+    /// The name of the kernel in use ("portable" or "x86-64-v3"; the kernel benchmark prints it —
+    /// not run.json, whose bytes must not depend on the machine).
     nonisolated(unsafe) public private(set) static var currentName = "portable"
 
     /// Installs `kernel` for every later forecast. Call before the first one, from one thread.

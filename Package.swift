@@ -8,10 +8,12 @@ import PackageDescription
 // The four-lane Monte Carlo kernel is also built for x86-64-v3 (AVX2, FMA) in ForecastingAVX2
 // and chosen at run time (DESIGN.md, "Scale"); on other architectures that module is the
 // portable build again and is never installed.
+// Optimised in debug builds too: its whole content is an inlinable body that must be inlined
+// and code-generated here, or the tests comparing the two builds would compare one with itself.
 #if arch(x86_64)
-let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
 #else
-let avx2Settings: [SwiftSetting] = []
+let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 #endif
 
 let package = Package(
@@ -40,7 +42,7 @@ let package = Package(
         ),
         .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
         .target(name: "Forecasting", dependencies: ["Fitting", "LinearAlgebra"]),
-        .target(name: "ForecastingAVX2", dependencies: ["Forecasting", "LinearAlgebra"], swiftSettings: avx2Settings),
+        .target(name: "ForecastingAVX2", dependencies: ["Forecasting"], swiftSettings: avx2Settings),
         .target(name: "Scenarios", dependencies: ["Forecasting", "Fitting", .product(name: "Yams", package: "Yams")]),
         .target(name: "Reporting", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
         .executableTarget(

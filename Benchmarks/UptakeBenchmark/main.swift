@@ -26,14 +26,17 @@
 //     path-step on N such series, and the bare path arithmetic at the fitted parameters.
 
 import Fitting
+import Forecasting
 import ForecastingAVX2
 import Foundation
 import LinearAlgebra
 
 BLAS.setThreadCount(1)
-// As `uptake` does: the kernel built for this processor (this program itself is built for
-// x86-64-v3 on x86-64, so the floor's arithmetic gets the same instructions as the kernel's).
-AVX2Kernels.installIfSupported(environment: ProcessInfo.processInfo.environment)
+// As `uptake` does: the kernel built for this processor. This program itself is built for
+// x86-64-v3 on x86-64 (Package.swift), so the floor's arithmetic gets the same instructions as
+// the kernel's; unlike `uptake`, it needs such a processor to run.
+LogisticLaneKernel.installIfSupported(x86_64_v3: AVX2Kernels.logisticStep,
+                                      environment: ProcessInfo.processInfo.environment)
 
 let usage = """
     usage: UptakeBenchmark fit SERIES_CSV [--repeat N] [--max-evaluations N] [--tolerances minpack]

@@ -104,6 +104,18 @@ public enum LogisticLaneKernel {
         currentName = name
     }
 
+    /// Installs the x86-64-v3 build (ForecastingAVX2's `AVX2Kernels.logisticStep`) when the
+    /// processor has x86-64-v3 and `UPTAKE_PORTABLE_KERNEL` is not set in `environment`;
+    /// returns whether it did. The kernel is only evaluated after the check, so no
+    /// instruction of the newer set runs on a processor without it.
+    @discardableResult
+    public static func installIfSupported(x86_64_v3 kernel: @autoclosure () -> Function,
+                                          environment: [String: String]) -> Bool {
+        guard ProcessorFeatures.hasAVX2AndFMA, environment["UPTAKE_PORTABLE_KERNEL"] == nil else { return false }
+        install(kernel(), name: "x86-64-v3")
+        return true
+    }
+
     /// Moves paths 0, 1, … through one clock step four at a time, and returns the first path
     /// it did not move: a group whose curve or measurement is not finite stops the lanes, and
     /// the general loop takes over there with its holding rules. Per path i: the deviation

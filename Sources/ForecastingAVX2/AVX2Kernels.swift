@@ -1,5 +1,4 @@
 import Forecasting
-import LinearAlgebra
 
 /// Uptake's four-lane Monte Carlo kernel compiled for x86-64-v3 (AVX2 and FMA; Package.swift
 /// builds this module with `-target-cpu haswell` on x86-64): the body is Forecasting's
@@ -9,18 +8,11 @@ import LinearAlgebra
 /// contract a multiply and an add into an FMA by itself, so the results are bit-for-bit the
 /// portable kernel's (tested); only the speed differs.
 ///
-/// Forecasting cannot import this module (it sits above it), so a program installs it:
-/// `AVX2Kernels.installIfSupported()` at start-up, before the first forecast.
+/// Nothing in this module may run on a processor without x86-64-v3, so the decision to use it
+/// is made elsewhere (compiled for the baseline): a program calls
+/// `LogisticLaneKernel.installIfSupported(AVX2Kernels.logisticStep, …)` at start-up, which
+/// only evaluates `logisticStep` when the processor has the instructions.
 public enum AVX2Kernels {
-    /// Installs the AVX2 kernel when the processor has x86-64-v3 and `UPTAKE_PORTABLE_KERNEL`
-    /// is not set in the environment; returns whether it did.
-    @discardableResult
-    public static func installIfSupported(environment: [String: String]) -> Bool {
-        guard ProcessorFeatures.hasAVX2AndFMA, environment["UPTAKE_PORTABLE_KERNEL"] == nil else { return false }
-        LogisticLaneKernel.install(logisticStep, name: "x86-64-v3")
-        return true
-    }
-
     /// The logistic lane step, compiled for this module's target.
     public static let logisticStep: LogisticLaneKernel.Function = {
         LogisticLaneKernel.run($0, keys: $1, parameters: $2, noise: &$3, latents: &$4, series: &$5, reachTimes: &$6,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Forecasting
 import ForecastingAVX2
 import LinearAlgebra
 
@@ -50,7 +51,8 @@ enum UptakeMain {
         // One BLAS thread: Uptake parallelises in Swift (DESIGN.md, "BLAS/LAPACK").
         BLAS.setThreadCount(1)
         // The Monte Carlo kernel built for this processor, if there is one (same results).
-        AVX2Kernels.installIfSupported(environment: ProcessInfo.processInfo.environment)
+        LogisticLaneKernel.installIfSupported(x86_64_v3: AVX2Kernels.logisticStep,
+                                                environment: ProcessInfo.processInfo.environment)
         do {
             var command = try Uptake.parseAsRoot()
             try command.run()

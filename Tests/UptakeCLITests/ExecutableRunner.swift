@@ -62,7 +62,8 @@ enum ExecutableRunner {
         _ name: String,
         _ arguments: [String],
         timeout: Double = 300,
-        currentDirectory: URL? = nil
+        currentDirectory: URL? = nil,
+        environment extra: [String: String] = [:]
     ) throws -> Result {
         let executable = executableURL(name)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
@@ -84,6 +85,9 @@ enum ExecutableRunner {
         process.executableURL = executable
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if !extra.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdoutHandle
         process.standardError = stderrHandle

@@ -313,6 +313,42 @@ final class RunCommandTests: XCTestCase {
         XCTAssertNotEqual(try text("reseeded/\(id)/forecast.csv"), try text("one-job/\(id)/forecast.csv"))
     }
 
+    /// The four-lane step's two builds (portable, and x86-64-v3 where the processor has it)
+    /// write the same bytes: a plain logistic scenario (the bench scenarios' shape, whose
+    /// paths take that step) run as installed and with `UPTAKE_PORTABLE_KERNEL=1`.
+    func testPortableAndX86_64_v3KernelsWriteTheSameBytes() throws {
+        let scenario = directory.appendingPathComponent("plain-logistic.yaml")
+        let observations = (0..<24).map { m in
+            let month = String(format: "2020-%02d-28", m % 12 + 1).replacingOccurrences(of: "2020", with: "\(2020 + m / 12)")
+            return "  - {date: \(month), value: \(Int(100 * exp(0.08 * Double(m)) / (1 + 0.02 * exp(0.08 * Double(m)))))}"
+        }
+        try ("""
+            id: plain-logistic
+            metric: {name: adopters, kind: count}
+            observations:
+            \(observations.joined(separator: "\n"))
+            targets:
+              - {value: 4700, by: 2026-12-31, label: 4700 by 2026}
+            models: [logistic]
+            forecast: {horizon: 2026-12-31, step: month, paths: 4000, seed: 3}
+            """ + "\n").write(to: scenario, atomically: true, encoding: .utf8)
+        let installed = try uptake(["run", scenario.path, "--out", "installed"])
+        XCTAssertEqual(installed.exitCode, 0, installed.stderr)
+        let portable = try ExecutableRunner.run("uptake", ["run", scenario.path, "--out", "portable"], timeout: 120,
+                                                currentDirectory: directory, environment: ["UPTAKE_PORTABLE_KERNEL": "1"])
+        XCTAssertEqual(portable.exitCode, 0, portable.stderr)
+        for file in ["forecast.csv", "feasibility.csv", "fit.csv", "fan.svg"] {
+            let a = try text("installed/plain-logistic/\(file)"), b = try text("portable/plain-logistic/\(file)")
+            XCTAssertTrue(a == b, "\(file) differs between the kernels")
+            XCTAssertGreaterThan(a.count, 200, file)
+        }
+        // Not vacuous: the target is uncertain, so the paths decide it.
+        let p = try XCTUnwrap(Double(try text("installed/plain-logistic/feasibility.csv")
+            .split(separator: "\n")[1].split(separator: ",")[6]))
+        XCTAssertGreaterThan(p, 0.02)
+        XCTAssertLessThan(p, 0.98)
+    }
+
     /// A scenario whose folder cannot be written (here `out/<id>` is an existing file) is
     /// reported with exit code 2; the other scenarios of the batch are written in full, at
     /// one job and at two (files are written on the forecasting threads).

@@ -88,8 +88,9 @@ func floorPaths(parameters: [Double], sigma: Double, reference: Double, times: [
             for (m, t) in times.enumerated() {
                 var g = 0
                 while g < padded {
-                    var z = SIMD4<Double>()
-                    for l in 0..<4 { z[l] = streams[min(g + l, n - 1)].normal(32 + m, tables) }
+                    var bits = SIMD4<UInt64>()
+                    for l in 0..<4 { bits[l] = streams[min(g + l, n - 1)].bits(32 + m) }
+                    let z = NormalZiggurat.normals(bits, tables)
                     let e = a * SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3]) + innovation * z
                     let level = k * VectorMath.sigmoid(r * (t - SIMD4(repeating: t0)))
                     let before = SIMD4(running[g], running[g + 1], running[g + 2], running[g + 3])

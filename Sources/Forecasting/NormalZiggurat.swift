@@ -75,6 +75,35 @@ public enum NormalZiggurat {
         return slowPath(bits)
     }
 
+    /// Four variates from four words, lane by lane exactly ``normal(_:_:)``: the uniforms and
+    /// the rectangle test in vector lanes, one branch for the four (the wedges, the tail and
+    /// retries, 2.8 % of draws, go lane by lane through ``slowPath(_:)``). The 53-bit integer
+    /// behind each uniform is converted exactly without a scalar conversion: its high 21 and
+    /// low 32 bits each become a double by the 2⁵² exponent trick (x | bits(2⁵²) − 2⁵² = x
+    /// for x < 2⁵²) and high·2³² + low is exact below 2⁵³, so the uniform's bits are those
+    /// of `Double(word >> 11)`.
+    @inlinable @inline(__always)
+    public static func normals(_ bits: SIMD4<UInt64>, _ tables: Tables) -> SIMD4<Double> {
+        let k = bits &>> 11
+        let exponent = SIMD4<UInt64>(repeating: 0x4330_0000_0000_0000), twoTo52 = SIMD4<Double>(repeating: 0x1p52)
+        let high = unsafeBitCast((k &>> 32) | exponent, to: SIMD4<Double>.self) - twoTo52
+        let low = unsafeBitCast((k & 0xFFFF_FFFF) | exponent, to: SIMD4<Double>.self) - twoTo52
+        let u = 2 * ((high * 0x1p32 + low + 0.5) * 0x1p-53) - 1
+        let ratios = tables.ratios, edges = tables.edges
+        let i0 = Int(truncatingIfNeeded: bits[0] & 0x7F), i1 = Int(truncatingIfNeeded: bits[1] & 0x7F)
+        let i2 = Int(truncatingIfNeeded: bits[2] & 0x7F), i3 = Int(truncatingIfNeeded: bits[3] & 0x7F)
+        let ratio = SIMD4(ratios[i0], ratios[i1], ratios[i2], ratios[i3])
+        let edge = SIMD4(edges[i0], edges[i1], edges[i2], edges[i3])
+        let magnitude = unsafeBitCast(unsafeBitCast(u, to: SIMD4<UInt64>.self) & 0x7FFF_FFFF_FFFF_FFFF,
+                                      to: SIMD4<Double>.self)
+        let inside = magnitude .< ratio
+        var z = u * edge
+        if !all(inside) {
+            for l in 0..<4 where !inside[l] { z[l] = slowPath(bits[l]) }
+        }
+        return z
+    }
+
     /// The wedges, the tail and retries (2.8 % of draws).
     @usableFromInline @inline(never)
     static func slowPath(_ bits: UInt64) -> Double {

@@ -141,8 +141,9 @@ public enum LogisticLaneKernel {
         var g = 0
         while g + 4 <= count {
             let key = keySpan.lanes(at: g)
-            var z = SIMD4<Double>()
-            for l in 0..<4 { z[l] = CounterBasedRandomStream(key: key[l]).normal(slot, normalTables) }
+            var bits = SIMD4<UInt64>()
+            for l in 0..<4 { bits[l] = CounterBasedRandomStream(key: key[l]).bits(slot) }
+            let z = NormalZiggurat.normals(bits, normalTables)
             let k = ks.lanes(at: g), r = rs.lanes(at: g), t0 = midpoints.lanes(at: g)
             // The latent level: the curve, the zero shift, the cap, the range (PathSimulator.latent).
             var level = k * VectorMath.sigmoid(r * (t - t0))

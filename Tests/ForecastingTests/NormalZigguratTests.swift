@@ -6,6 +6,36 @@ import XCTest
 /// The ziggurat's normals against Φ: the whole distribution (Kolmogorov–Smirnov), the tail
 /// beyond the base layer, the wedges, and the tables.
 final class NormalZigguratTests: XCTestCase {
+    /// Four lanes at once give, lane by lane, the bits of the one-at-a-time ziggurat: on 4·10⁵
+    /// random words (≈ 2.8 % of lanes take the slow path, so most groups of four have one),
+    /// and on words whose 53-bit uniform part sits at the ends and at 2⁵² (where the exact
+    /// integer-to-double conversion matters).
+    func testFourLanesEqualOneAtATime() {
+        let tables = NormalZiggurat.tables
+        var generator = SplitMix64(seed: 99)
+        var slowLanes = 0
+        for _ in 0..<100_000 {
+            let words = SIMD4(generator.next(), generator.next(), generator.next(), generator.next())
+            let lanes = NormalZiggurat.normals(words, tables)
+            for l in 0..<4 {
+                let one = NormalZiggurat.normal(words[l], tables)
+                XCTAssertEqual(lanes[l].bitPattern, one.bitPattern, "word \(words[l])")
+                let u = 2 * NormalZiggurat.uniform(words[l]) - 1
+                if !(abs(u) < tables.ratios[Int(words[l] & 0x7F)]) { slowLanes += 1 }
+            }
+        }
+        XCTAssertGreaterThan(slowLanes, 8_000)   // the slow path was exercised
+        let edges: [UInt64] = [0, 0x7F, 1 << 11, (1 << 63) | 5, UInt64.max, UInt64.max - 0x7FF,
+                               (1 << 63) &- 1, (1 << 52) << 11, ((1 << 52) - 1) << 11, ((1 << 53) - 1) << 11 | 0x42]
+        for start in stride(from: 0, to: edges.count - 3, by: 1) {
+            let words = SIMD4(edges[start], edges[start + 1], edges[start + 2], edges[start + 3])
+            let lanes = NormalZiggurat.normals(words, tables)
+            for l in 0..<4 {
+                XCTAssertEqual(lanes[l].bitPattern, NormalZiggurat.normal(words[l], tables).bitPattern, "word \(words[l])")
+            }
+        }
+    }
+
     func testTablesCloseTheLayers() {
         let x = NormalZiggurat.edges
         XCTAssertEqual(x[1], NormalZiggurat.tailStart)

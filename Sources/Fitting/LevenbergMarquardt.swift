@@ -124,7 +124,9 @@ public enum LeastSquaresError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// The state of one `lmder` run. All buffers are allocated once, before the first iteration.
+/// The state of one `lmder` run. All buffers are allocated once, before the first iteration,
+/// and the per-iteration work runs on span views of them (one uniqueness and length check per
+/// buffer and call, not per element; see the kernel notes in CompiledFormula.swift).
 struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
     let problem: Problem
     let options: LevenbergMarquardt.Options
@@ -155,6 +157,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
     private var trial: [Double]
     private var trialResiduals: [Double]
     private var sdiag: [Double]
+    private var savedDiagonal: [Double]
     private var wa1: [Double]
     private var wa2: [Double]
     private var wa3: [Double]
@@ -179,32 +182,159 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
         trial = [Double](repeating: 0, count: n)
         trialResiduals = [Double](repeating: 0, count: m)
         sdiag = [Double](repeating: 0, count: n)
+        savedDiagonal = [Double](repeating: 0, count: n)
         wa1 = [Double](repeating: 0, count: n)
         wa2 = [Double](repeating: 0, count: n)
         wa3 = [Double](repeating: 0, count: n)
         divergence = DivergenceRule(start: start, growth: options.divergenceGrowth)
     }
 
-    /// ‖v‖₂ scaled by its largest element so that squares neither overflow nor underflow
-    /// (the purpose of MINPACK's `enorm`). A Swift loop: for the short vectors of a fit,
-    /// a BLAS call costs more in overhead than the arithmetic.
-    private static func norm(_ v: [Double]) -> Double {
+    /// ‖v[offset..<offset + count]‖₂ scaled by its largest element so that squares neither
+    /// overflow nor underflow (the purpose of MINPACK's `enorm`). A Swift loop: for the short
+    /// vectors of a fit, a BLAS call costs more in overhead than the arithmetic.
+    private static func norm(_ v: Span<Double>, offset: Int = 0, _ count: Int) -> Double {
+        precondition(offset >= 0 && count >= 0 && offset <= v.count - count)
         var scale = 0.0
-        for x in v { scale = max(scale, abs(x)) }
+        for i in 0..<count { scale = max(scale, abs(v[offset &+ i])) }
         if scale == 0 || !scale.isFinite { return scale.isNaN ? .nan : scale }
         var s = 0.0
         let inverse = 1 / scale
-        for x in v { let t = x * inverse; s += t * t }
+        for i in 0..<count { let t = v[offset &+ i] * inverse; s += t * t }
         return scale * s.squareRoot()
     }
 
+    @inline(__always)
+    private static func norm(_ v: borrowing MutableSpan<Double>, _ count: Int) -> Double {
+        norm(v.span, count)
+    }
+
+    /// ‖J·eⱼ‖ for every column, as MINPACK's `qrfac` computes them (before the factorisation).
+    private static func columnNorms(of jacobian: Matrix, into norms: inout [Double]) {
+        let (m, n) = (jacobian.rows, jacobian.columns)
+        let e = jacobian.elements.span
+        var out = norms.mutableSpan
+        precondition(e.count == m * n && out.count == n)
+        for j in 0..<n {
+            var s = 0.0, scale = 0.0
+            for i in 0..<m { scale = max(scale, abs(e[i &+ j &* m])) }
+            if scale > 0 {
+                for i in 0..<m { let t = e[i &+ j &* m] / scale; s += t * t }
+            }
+            out[j] = scale * s.squareRoot()
+        }
+    }
+
     /// ‖D·v‖₂, guarded like `norm`.
-    private func scaledNorm(_ v: [Double]) -> Double {
+    private static func scaledNorm(_ d: Span<Double>, _ v: Span<Double>, _ n: Int) -> Double {
+        precondition(d.count >= n && v.count >= n)
         var s = 0.0, scale = 0.0
-        for j in 0..<n { scale = max(scale, abs(diag[j] * v[j])) }
+        for j in 0..<n { scale = max(scale, abs(d[j] * v[j])) }
         if scale == 0 || !scale.isFinite { return scale }
-        for j in 0..<n { let t = diag[j] * v[j] / scale; s += t * t }
+        for j in 0..<n { let t = d[j] * v[j] / scale; s += t * t }
         return scale * s.squareRoot()
+    }
+
+    private func scaledNorm(_ v: [Double]) -> Double {
+        Self.scaledNorm(diag.span, v.span, n)
+    }
+
+    /// Factors the current Jacobian, J·P = Q·R: fills `r` (R above the diagonal, zeros
+    /// below), `ipvt`, `qtf` = (Qᵀ·r)[0..<n] and `columnNorms` (‖J·eⱼ‖). False if LAPACK
+    /// reports an error.
+    ///
+    /// (The work on spans is in static functions that take the buffers `inout`: a span of a
+    /// stored property keeps all of `self` under exclusive access, so two spans of two
+    /// buffers cannot be open at once in a mutating method, but they can in a function of
+    /// two `inout` arrays.)
+    private mutating func factorJacobian() -> Bool {
+        Self.copy(fvec, into: &qtfFull, count: m)
+        Self.columnNorms(of: jacobian, into: &columnNorms)
+        if usesSmallQR {
+            smallQR.factor(jacobian)
+            smallQR.applyQTranspose(to: &qtfFull)
+            Self.unpack(n, &r, &ipvt, from: smallQR)
+        } else {
+            do { try qr.factor(jacobian) } catch { return false }
+            do { try qr.applyQTranspose(to: &qtfFull) } catch { return false }
+            let qr = qr
+            Self.unpack(n, &r, &ipvt, r: qr.r, permutation: qr.permutation)
+        }
+        Self.copy(qtfFull, into: &qtf, count: n)
+        return true
+    }
+
+    private static func copy(_ source: [Double], into destination: inout [Double], count: Int) {
+        var d = destination.mutableSpan
+        let s = source.span
+        precondition(d.count >= count && s.count >= count)
+        for i in 0..<count { d[i] = s[i] }
+    }
+
+    private static func unpack(
+        _ n: Int, _ rStorage: inout [Double], _ ipvt: inout [Int],
+        r: (Int, Int) -> Double, permutation: (Int) -> Int
+    ) {
+        var rs = rStorage.mutableSpan, p = ipvt.mutableSpan
+        precondition(rs.count == n * n && p.count == n)
+        for j in 0..<n {
+            p[j] = permutation(j)
+            for i in 0..<n { rs[i &+ j &* n] = i <= j ? r(i, j) : 0 }
+        }
+    }
+
+    /// `unpack` without copying the factorisation (a copy retains each of its buffers).
+    private static func unpack(
+        _ n: Int, _ rStorage: inout [Double], _ ipvt: inout [Int], from qr: borrowing SmallPivotedQR
+    ) {
+        var rs = rStorage.mutableSpan, p = ipvt.mutableSpan
+        precondition(rs.count == n * n && p.count == n)
+        for j in 0..<n {
+            p[j] = qr.permutation(j)
+            for i in 0..<n { rs[i &+ j &* n] = i <= j ? qr.r(i, j) : 0 }
+        }
+    }
+
+    /// max over j of |cos(r, J·eⱼ)|, MINPACK's scaled gradient norm.
+    private func scaledGradientNorm() -> Double {
+        let rs = r.span, p = ipvt.span, q = qtf.span, norms = columnNorms.span
+        precondition(rs.count == n * n && p.count == n && q.count == n && norms.count == n)
+        var gnorm = 0.0
+        for j in 0..<n {
+            let l = p[j]
+            if norms[l] != 0 {
+                var sum = 0.0
+                for i in 0...j { sum += rs[i &+ j &* n] * (q[i] / fnorm) }
+                gnorm = max(gnorm, abs(sum / norms[l]))
+            }
+        }
+        return gnorm
+    }
+
+    /// Negates the step from `lmpar` (see there), sets trial = x + step, returns ‖D·step‖.
+    private static func takeStep(_ n: Int, _ step: inout [Double], _ trial: inout [Double], x: [Double], diag: [Double]) -> Double {
+        var p = step.mutableSpan, t = trial.mutableSpan
+        let xs = x.span
+        precondition(p.count == n && t.count == n && xs.count == n)
+        for j in 0..<n {
+            p[j] = -p[j]
+            t[j] = xs[j] + p[j]
+        }
+        return scaledNorm(diag.span, p.span, n)
+    }
+
+    /// ‖R·Pᵀ·p‖ for the step p, the linear model's reduction of ‖r‖.
+    private static func projectedStepNorm(_ n: Int, _ work: inout [Double], r: [Double], ipvt: [Int], step: [Double]) -> Double {
+        var w = work.mutableSpan
+        let rs = r.span, p = ipvt.span, st = step.span
+        precondition(w.count == n && rs.count == n * n && p.count == n && st.count == n)
+        for j in 0..<n { w[j] = 0 }
+        for j in 0..<n {
+            let temp = st[p[j]]
+            for i in 0...j { w[i] += rs[i &+ j &* n] * temp }
+        }
+        var sq = 0.0
+        for j in 0..<n { sq += w[j] * w[j] }
+        return sq.squareRoot()
     }
 
     mutating func iterate() {
@@ -213,7 +343,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
 
         evaluations = 1
         guard problem.residuals(at: x, into: &fvec) else { termination = .nonFinite; return }
-        fnorm = Self.norm(fvec)
+        fnorm = Self.norm(fvec.span, m)
         if fnorm <= options.absoluteResidualTolerance { termination = .zeroResidual; return }
 
         var par = 0.0
@@ -225,31 +355,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
             // Jacobian and its QR factorisation with column pivoting.
             jacobianEvaluations += 1
             guard problem.jacobian(at: x, into: &jacobian) else { termination = .nonFinite; return }
-            for j in 0..<n {
-                var s = 0.0, scale = 0.0
-                for i in 0..<m { scale = max(scale, abs(jacobian[i, j])) }
-                if scale > 0 {
-                    for i in 0..<m { let t = jacobian[i, j] / scale; s += t * t }
-                }
-                columnNorms[j] = scale * s.squareRoot()
-            }
-            for i in 0..<m { qtfFull[i] = fvec[i] }
-            if usesSmallQR {
-                smallQR.factor(jacobian)
-                for j in 0..<n {
-                    ipvt[j] = smallQR.permutation(j)
-                    for i in 0..<n { r[i + j * n] = i <= j ? smallQR.r(i, j) : 0 }
-                }
-                smallQR.applyQTranspose(to: &qtfFull)
-            } else {
-                do { try qr.factor(jacobian) } catch { termination = .nonFinite; return }
-                for j in 0..<n {
-                    ipvt[j] = qr.permutation(j)
-                    for i in 0..<n { r[i + j * n] = i <= j ? qr.r(i, j) : 0 }
-                }
-                do { try qr.applyQTranspose(to: &qtfFull) } catch { termination = .nonFinite; return }
-            }
-            for i in 0..<n { qtf[i] = qtfFull[i] }
+            guard factorJacobian() else { termination = .nonFinite; return }
 
             if firstIteration {
                 for j in 0..<n { diag[j] = columnNorms[j] == 0 ? 1 : columnNorms[j] }
@@ -259,15 +365,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
             }
 
             // Scaled gradient cosine.
-            var gnorm = 0.0
-            for j in 0..<n {
-                let l = ipvt[j]
-                if columnNorms[l] != 0 {
-                    var sum = 0.0
-                    for i in 0...j { sum += r[i + j * n] * (qtf[i] / fnorm) }
-                    gnorm = max(gnorm, abs(sum / columnNorms[l]))
-                }
-            }
+            let gnorm = scaledGradientNorm()
             if gnorm <= options.gtol { termination = .gtol; return }
 
             for j in 0..<n { diag[j] = max(diag[j], columnNorms[j]) }
@@ -275,11 +373,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
             // Inner loop: shrink the trust region until a step reduces ‖r‖ enough.
             while true {
                 par = levenbergMarquardtParameter(delta: delta, par: par)
-                for j in 0..<n {
-                    step[j] = -step[j]
-                    trial[j] = x[j] + step[j]
-                }
-                let pnorm = scaledNorm(step)
+                let pnorm = Self.takeStep(n, &step, &trial, x: x, diag: diag)
                 if firstIteration { delta = min(delta, pnorm) }
 
                 // The budget is strict: never evaluate beyond it.
@@ -287,7 +381,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                 evaluations += 1
                 var fnorm1 = Double.infinity
                 if problem.residuals(at: trial, into: &trialResiduals) {
-                    fnorm1 = Self.norm(trialResiduals)
+                    fnorm1 = Self.norm(trialResiduals.span, m)
                     if !fnorm1.isFinite { fnorm1 = .infinity }
                 }
 
@@ -295,16 +389,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                 if 0.1 * fnorm1 < fnorm { actred = 1 - (fnorm1 / fnorm) * (fnorm1 / fnorm) }
 
                 // Predicted reduction from the linear model: ‖R·Pᵀ·p‖ and λ‖D·p‖².
-                for j in 0..<n {
-                    wa3[j] = 0
-                }
-                for j in 0..<n {
-                    let temp = step[ipvt[j]]
-                    for i in 0...j { wa3[i] += r[i + j * n] * temp }
-                }
-                var sq = 0.0
-                for j in 0..<n { sq += wa3[j] * wa3[j] }
-                let temp1 = sq.squareRoot() / fnorm
+                let temp1 = Self.projectedStepNorm(n, &wa3, r: r, ipvt: ipvt, step: step) / fnorm
                 let temp2 = par.squareRoot() * pnorm / fnorm
                 let prered = temp1 * temp1 + temp2 * temp2 / 0.5
                 let dirder = -(temp1 * temp1 + temp2 * temp2)
@@ -354,7 +439,32 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
     /// ‖D·p‖ within 10 % of Δ (or λ = 0 if the Gauss–Newton step is inside the region).
     /// On return `step` holds p with the sign of the Gauss–Newton direction for −r reversed
     /// (the caller negates it), exactly as in MINPACK.
-    private mutating func levenbergMarquardtParameter(delta: Double, par initial: Double) -> Double {
+    private mutating func levenbergMarquardtParameter(delta: Double, par: Double) -> Double {
+        Self.levenbergMarquardtParameter(
+            n, &r, ipvt, diag, qtf, delta: delta, par: par,
+            step: &step, sdiag: &sdiag, savedDiagonal: &savedDiagonal, &wa1, &wa2, &wa3)
+    }
+
+    private static func levenbergMarquardtParameter(
+        _ n: Int, _ rStorage: inout [Double], _ ipvtStorage: [Int], _ diagStorage: [Double], _ qtfStorage: [Double],
+        delta: Double, par: Double, step: inout [Double], sdiag: inout [Double], savedDiagonal: inout [Double],
+        _ wa1: inout [Double], _ wa2: inout [Double], _ wa3: inout [Double]
+    ) -> Double {
+        var rs = rStorage.mutableSpan, x = step.mutableSpan, sd = sdiag.mutableSpan, saved = savedDiagonal.mutableSpan
+        var w1 = wa1.mutableSpan, w2 = wa2.mutableSpan, w3 = wa3.mutableSpan
+        return levenbergMarquardtParameter(
+            n, &rs, ipvtStorage.span, diagStorage.span, qtfStorage.span, delta: delta, par: par,
+            step: &x, sdiag: &sd, savedDiagonal: &saved, &w1, &w2, &w3)
+    }
+
+    private static func levenbergMarquardtParameter(
+        _ n: Int, _ r: inout MutableSpan<Double>, _ ipvt: Span<Int>, _ diag: Span<Double>, _ qtf: Span<Double>,
+        delta: Double, par initial: Double, step x: inout MutableSpan<Double>, sdiag: inout MutableSpan<Double>,
+        savedDiagonal: inout MutableSpan<Double>,
+        _ wa1: inout MutableSpan<Double>, _ wa2: inout MutableSpan<Double>, _ wa3: inout MutableSpan<Double>
+    ) -> Double {
+        precondition(r.count == n * n && ipvt.count == n && diag.count == n && qtf.count == n && x.count == n
+            && sdiag.count == n && savedDiagonal.count == n && wa1.count == n && wa2.count == n && wa3.count == n)
         let dwarf = Double.leastNormalMagnitude
         var par = initial
 
@@ -362,22 +472,22 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
         var nsing = n
         for j in 0..<n {
             wa1[j] = qtf[j]
-            if r[j + j * n] == 0 && nsing == n { nsing = j }
+            if r[j &+ j &* n] == 0 && nsing == n { nsing = j }
             if nsing < n { wa1[j] = 0 }
         }
         if nsing > 0 {
             for k in 0..<nsing {
-                let j = nsing - 1 - k
-                wa1[j] /= r[j + j * n]
+                let j = nsing &- 1 &- k
+                wa1[j] /= r[j &+ j &* n]
                 let temp = wa1[j]
-                for i in 0..<j { wa1[i] -= r[i + j * n] * temp }
+                for i in 0..<j { wa1[i] -= r[i &+ j &* n] * temp }
             }
         }
-        for j in 0..<n { step[ipvt[j]] = wa1[j] }
+        for j in 0..<n { x[ipvt[j]] = wa1[j] }
 
         var iter = 0
-        for j in 0..<n { wa2[j] = diag[j] * step[j] }
-        var dxnorm = Self.norm(wa2)
+        for j in 0..<n { wa2[j] = diag[j] * x[j] }
+        var dxnorm = norm(wa2, n)
         var fp = dxnorm - delta
         if fp <= 0.1 * delta { return 0 }
 
@@ -390,20 +500,20 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
             }
             for j in 0..<n {
                 var sum = 0.0
-                for i in 0..<j { sum += r[i + j * n] * wa1[i] }
-                wa1[j] = (wa1[j] - sum) / r[j + j * n]
+                for i in 0..<j { sum += r[i &+ j &* n] * wa1[i] }
+                wa1[j] = (wa1[j] - sum) / r[j &+ j &* n]
             }
-            let temp = Self.norm(wa1)
+            let temp = norm(wa1, n)
             parl = ((fp / delta) / temp) / temp
         }
 
         // Upper bound paru.
         for j in 0..<n {
             var sum = 0.0
-            for i in 0...j { sum += r[i + j * n] * qtf[i] }
+            for i in 0...j { sum += r[i &+ j &* n] * qtf[i] }
             wa1[j] = sum / diag[ipvt[j]]
         }
-        let gnorm = Self.norm(wa1)
+        let gnorm = norm(wa1, n)
         var paru = gnorm / delta
         if paru == 0 { paru = dwarf / min(delta, 0.1) }
 
@@ -416,9 +526,10 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
             if par == 0 { par = max(dwarf, 0.001 * paru) }
             let sqrtPar = par.squareRoot()
             for j in 0..<n { wa1[j] = sqrtPar * diag[j] }
-            solveDampedSystem(scaling: wa1)
-            for j in 0..<n { wa2[j] = diag[j] * step[j] }
-            dxnorm = Self.norm(wa2)
+            solveDampedSystem(
+                n, &r, ipvt, qtf, scaling: wa1.span, step: &x, sdiag: &sdiag, savedDiagonal: &savedDiagonal, &wa3)
+            for j in 0..<n { wa2[j] = diag[j] * x[j] }
+            dxnorm = norm(wa2, n)
             let previous = fp
             fp = dxnorm - delta
             if abs(fp) <= 0.1 * delta || (parl == 0 && fp <= previous && previous < 0) || iter == 10 {
@@ -432,11 +543,11 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
             for j in 0..<n {
                 wa1[j] /= sdiag[j]
                 let temp = wa1[j]
-                if j + 1 < n {
-                    for i in (j + 1)..<n { wa1[i] -= r[i + j * n] * temp }
+                if j &+ 1 < n {
+                    for i in (j &+ 1)..<n { wa1[i] -= r[i &+ j &* n] * temp }
                 }
             }
-            let temp = Self.norm(wa1)
+            let temp = norm(wa1, n)
             let parc = ((fp / delta) / temp) / temp
             if fp > 0 { parl = max(parl, par) }
             if fp < 0 { paru = min(paru, par) }
@@ -450,12 +561,18 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
     /// [J; √λ·D]·p ≈ [−r; 0] by Givens rotations that eliminate √λ·D against R, leaving the
     /// triangular factor S in the strict lower triangle of `r` and on `sdiag`. Writes p to
     /// `step` (before the caller's sign flip).
-    private mutating func solveDampedSystem(scaling: [Double]) {
+    private static func solveDampedSystem(
+        _ n: Int, _ r: inout MutableSpan<Double>, _ ipvt: Span<Int>, _ qtf: Span<Double>, scaling: Span<Double>,
+        step: inout MutableSpan<Double>, sdiag: inout MutableSpan<Double>, savedDiagonal: inout MutableSpan<Double>,
+        _ wa: inout MutableSpan<Double>
+    ) {
+        precondition(r.count == n * n && ipvt.count == n && qtf.count == n && scaling.count == n && step.count == n
+            && sdiag.count == n && savedDiagonal.count == n && wa.count == n)
         // Copy R and Qᵀr so that R is preserved (upper) and S is built below the diagonal.
         for j in 0..<n {
-            for i in j..<n { r[i + j * n] = r[j + i * n] }
-            trial[j] = r[j + j * n]  // diagonal of R, restored below
-            wa3[j] = qtf[j]
+            for i in j..<n { r[i &+ j &* n] = r[j &+ i &* n] }
+            savedDiagonal[j] = r[j &+ j &* n]
+            wa[j] = qtf[j]
         }
         for j in 0..<n {
             let l = ipvt[j]
@@ -464,7 +581,7 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                 sdiag[j] = scaling[l]
                 var qtbpj = 0.0
                 for k in j..<n where sdiag[k] != 0 {
-                    let rkk = r[k + k * n]
+                    let rkk = r[k &+ k &* n]
                     let sine: Double, cosine: Double
                     if abs(rkk) < abs(sdiag[k]) {
                         let cotan = rkk / sdiag[k]
@@ -475,38 +592,38 @@ struct LevenbergMarquardtRun<Problem: LeastSquaresProblem> {
                         cosine = 0.5 / (0.25 + 0.25 * tangent * tangent).squareRoot()
                         sine = cosine * tangent
                     }
-                    r[k + k * n] = cosine * rkk + sine * sdiag[k]
-                    let temp = cosine * wa3[k] + sine * qtbpj
-                    qtbpj = -sine * wa3[k] + cosine * qtbpj
-                    wa3[k] = temp
-                    if k + 1 < n {
-                        for i in (k + 1)..<n {
-                            let t = cosine * r[i + k * n] + sine * sdiag[i]
-                            sdiag[i] = -sine * r[i + k * n] + cosine * sdiag[i]
-                            r[i + k * n] = t
+                    r[k &+ k &* n] = cosine * rkk + sine * sdiag[k]
+                    let temp = cosine * wa[k] + sine * qtbpj
+                    qtbpj = -sine * wa[k] + cosine * qtbpj
+                    wa[k] = temp
+                    if k &+ 1 < n {
+                        for i in (k &+ 1)..<n {
+                            let t = cosine * r[i &+ k &* n] + sine * sdiag[i]
+                            sdiag[i] = -sine * r[i &+ k &* n] + cosine * sdiag[i]
+                            r[i &+ k &* n] = t
                         }
                     }
                 }
             }
-            sdiag[j] = r[j + j * n]
-            r[j + j * n] = trial[j]
+            sdiag[j] = r[j &+ j &* n]
+            r[j &+ j &* n] = savedDiagonal[j]
         }
         // Back substitution with S (possibly singular: least-squares solution).
         var nsing = n
         for j in 0..<n {
             if sdiag[j] == 0 && nsing == n { nsing = j }
-            if nsing < n { wa3[j] = 0 }
+            if nsing < n { wa[j] = 0 }
         }
         if nsing > 0 {
             for k in 0..<nsing {
-                let j = nsing - 1 - k
+                let j = nsing &- 1 &- k
                 var sum = 0.0
-                if j + 1 < nsing {
-                    for i in (j + 1)..<nsing { sum += r[i + j * n] * wa3[i] }
+                if j &+ 1 < nsing {
+                    for i in (j &+ 1)..<nsing { sum += r[i &+ j &* n] * wa[i] }
                 }
-                wa3[j] = (wa3[j] - sum) / sdiag[j]
+                wa[j] = (wa[j] - sum) / sdiag[j]
             }
         }
-        for j in 0..<n { step[ipvt[j]] = wa3[j] }
+        for j in 0..<n { step[ipvt[j]] = wa[j] }
     }
 }

@@ -77,7 +77,7 @@ public struct SmallPivotedQR: Sendable {
         var perm = pivots.mutableSpan, t = tau.mutableSpan
         for j in 0..<n {
             perm[j] = j
-            let norm = Self.norm(q, j &* m, m)
+            let norm = q.euclideanNorm(offset: j &* m, count: m)
             vn1[j] = norm
             vn2[j] = norm
         }
@@ -104,7 +104,7 @@ public struct SmallPivotedQR: Sendable {
 
             // Reflector for A[i..<m, i] (dlarfg).
             let alpha = q[ci &+ i]
-            let tailNorm = i + 1 < m ? Self.norm(q, ci &+ i &+ 1, m &- i &- 1) : 0
+            let tailNorm = i + 1 < m ? q.euclideanNorm(offset: ci &+ i &+ 1, count: m &- i &- 1) : 0
             var tauI = 0.0
             if tailNorm != 0 {
                 let beta = -Self.hypot(alpha, tailNorm).magnitude * (alpha < 0 ? -1 : 1)
@@ -119,11 +119,10 @@ public struct SmallPivotedQR: Sendable {
             if tauI != 0 && i + 1 < n {
                 for j in (i + 1)..<n {
                     let cj = j &* m
-                    var w = q[cj &+ i]
-                    for r in (i + 1)..<m { w += q[ci &+ r] * q[cj &+ r] }
+                    let w = Self.dot(q[cj &+ i], q.span, ci &+ i &+ 1, q.span, cj &+ i &+ 1, m &- i &- 1)
                     let tw = tauI * w
                     q[cj &+ i] -= tw
-                    for r in (i + 1)..<m { q[cj &+ r] -= q[ci &+ r] * tw }
+                    Self.subtractMultiple(tw, in: &q, from: ci &+ i &+ 1, to: cj &+ i &+ 1, m &- i &- 1)
                 }
             }
 
@@ -134,7 +133,7 @@ public struct SmallPivotedQR: Sendable {
                     let shrink = max(0, 1 - ratio * ratio)
                     let relative = vn1[j] / vn2[j]
                     if shrink * relative * relative <= tolerance {
-                        let norm = i + 1 < m ? Self.norm(q, j &* m &+ i &+ 1, m &- i &- 1) : 0
+                        let norm = i + 1 < m ? q.euclideanNorm(offset: j &* m &+ i &+ 1, count: m &- i &- 1) : 0
                         vn1[j] = norm
                         vn2[j] = norm
                     } else {
@@ -159,27 +158,55 @@ public struct SmallPivotedQR: Sendable {
         let q = compact.span, t = tau.span
         for i in 0..<min(m, columns) where t[i] != 0 {
             let ci = i &* m
-            var w = x[i]
-            for r in (i + 1)..<m { w += q[ci &+ r] * x[r] }
+            let w = Self.dot(x[i], q, ci &+ i &+ 1, x.span, i &+ 1, m &- i &- 1)
             let tw = t[i] * w
             x[i] -= tw
-            for r in (i + 1)..<m { x[r] -= q[ci &+ r] * tw }
+            Self.subtractMultiple(tw, of: q, ci &+ i &+ 1, from: &x, i &+ 1, m &- i &- 1)
         }
     }
 
-    /// ‖(a[offset], …, a[offset + count − 1])‖₂: a plain sum of squares, rescaled by the
-    /// largest element only when that sum overflows or underflows (the purpose of `dnrm2`).
-    private static func norm(_ a: borrowing MutableSpan<Double>, _ offset: Int, _ count: Int) -> Double {
-        var s = 0.0
-        for r in 0..<count { let x = a[offset &+ r]; s += x * x }
-        if s.isFinite && s >= Double.leastNormalMagnitude / Double.ulpOfOne { return s.squareRoot() }
-        if s.isNaN { return s }
-        var scale = 0.0
-        for r in 0..<count { scale = max(scale, a[offset &+ r].magnitude) }
-        if scale == 0 || !scale.isFinite { return scale }
-        s = 0
-        for r in 0..<count { let x = a[offset &+ r] / scale; s += x * x }
-        return scale * s.squareRoot()
+    /// initial + Σ x[xo + r]·y[yo + r] for r in 0..<n, added in order.
+    @inline(__always)
+    private static func dot(_ initial: Double, _ x: Span<Double>, _ xo: Int, _ y: Span<Double>, _ yo: Int, _ n: Int) -> Double {
+        precondition(xo >= 0 && yo >= 0 && n >= 0 && xo <= x.count &- n && yo <= y.count &- n)
+        var s = initial
+        for r in 0..<n { s += x[xo &+ r] * y[yo &+ r] }
+        return s
+    }
+
+    /// y[yo + r] −= a·x[xo + r] for r in 0..<n (element by element, so exactly the scalar
+    /// loop's results), four at a time.
+    @inline(__always)
+    private static func subtractMultiple(
+        _ a: Double, of x: Span<Double>, _ xo: Int, from y: inout MutableSpan<Double>, _ yo: Int, _ n: Int
+    ) {
+        precondition(xo >= 0 && yo >= 0 && n >= 0 && xo <= x.count &- n && yo <= y.count &- n)
+        let a4 = SIMD4<Double>(repeating: a)
+        var r = 0
+        while r &+ 4 <= n {
+            y.setLanes(y.lanes(at: yo &+ r) - x.lanes(at: xo &+ r) * a4, at: yo &+ r)
+            r &+= 4
+        }
+        while r < n {
+            y[yo &+ r] -= x[xo &+ r] * a
+            r &+= 1
+        }
+    }
+
+    /// The same within one span: y = s[yo…], x = s[xo…] (the ranges must not overlap).
+    @inline(__always)
+    private static func subtractMultiple(_ a: Double, in s: inout MutableSpan<Double>, from xo: Int, to yo: Int, _ n: Int) {
+        precondition(xo >= 0 && yo >= 0 && n >= 0 && xo <= s.count &- n && yo <= s.count &- n)
+        let a4 = SIMD4<Double>(repeating: a)
+        var r = 0
+        while r &+ 4 <= n {
+            s.setLanes(s.lanes(at: yo &+ r) - s.lanes(at: xo &+ r) * a4, at: yo &+ r)
+            r &+= 4
+        }
+        while r < n {
+            s[yo &+ r] -= s[xo &+ r] * a
+            r &+= 1
+        }
     }
 
     /// √(x² + y²) without overflow (`dlapy2`).

@@ -187,8 +187,7 @@ public struct FormulaModel: LeastSquaresProblem, Sendable {
 
 extension FormulaModel {
     // Output loops over span views (see the kernel notes in CompiledFormula.swift).
-    // Finiteness is checked in a separate pass with an early exit (no loop-carried
-    // floating-point dependency, which would serialise the loop).
+    // Finiteness is checked in a separate, branch-free pass (`Span.allFinite`).
 
 
     /// r[i] = values[o + i·stride] − observed[i]; false if any r[i] is NaN or ±∞.
@@ -222,14 +221,11 @@ extension FormulaModel {
 
     @inline(__always)
     private static func allFinite(_ s: borrowing MutableSpan<Double>, _ start: Int, _ m: Int) -> Bool {
-        for i in start..<(start + m) where !s[i].isFinite { return false }
-        return true
+        s.span.allFinite(offset: start, count: m)
     }
 
     static func allFinite(_ values: [Double], _ start: Int, _ m: Int) -> Bool {
-        let s = values.span
-        for i in start..<(start + m) where !s[i].isFinite { return false }
-        return true
+        values.span.allFinite(offset: start, count: m)
     }
 
     static func fillZero(_ e: inout [Double], _ base: Int, _ m: Int) {

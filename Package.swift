@@ -2,14 +2,15 @@
 import PackageDescription
 
 // Layers (DESIGN.md): uptake (CLI) → Reporting → Scenarios → Forecasting → Fitting →
-// LinearAlgebra → CLinearAlgebra. Lower layers never import higher ones. ForecastingAVX2 is
-// Forecasting's four-lane kernel built again for x86-64-v3; only programs (uptake,
-// UptakeBenchmark) import it, to install it at start-up.
-// The four-lane Monte Carlo kernel is also built for x86-64-v3 (AVX2, FMA) in ForecastingAVX2
-// and chosen at run time (DESIGN.md, "Scale"); on other architectures that module is the
-// portable build again and is never installed.
-// Optimised in debug builds too: its whole content is an inlinable body that must be inlined
-// and code-generated here, or the tests comparing the two builds would compare one with itself.
+// LinearAlgebra → CLinearAlgebra. Lower layers never import higher ones.
+//
+// ForecastingAVX2 is Forecasting's four-lane Monte Carlo step built again for x86-64-v3 (AVX2,
+// FMA); only programs import it, and they install it at start-up when the processor has it
+// (LogisticLaneKernel.installIfSupported). KernelFloorAVX2 does the same for the benchmark's
+// floor. Both are optimised in debug builds too: their content is an inlinable body that must
+// be inlined and code-generated there, or the tests comparing the builds would compare one with
+// itself. `#if arch` reads the host: a cross-compilation to another architecture must drop the
+// flag by hand. On other architectures the modules are the portable build and never installed.
 #if arch(x86_64)
 let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"]), .unsafeFlags(["-O"], .when(configuration: .debug))]
 #else
@@ -52,8 +53,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "UptakeBenchmark", dependencies: ["Fitting", "Forecasting", "ForecastingAVX2", "LinearAlgebra"],
-                         path: "Benchmarks/UptakeBenchmark", swiftSettings: avx2Settings),
+        .target(name: "KernelFloor", dependencies: ["Forecasting"], path: "Benchmarks/KernelFloor"),
+        .target(name: "KernelFloorAVX2", dependencies: ["KernelFloor"], path: "Benchmarks/KernelFloorAVX2",
+                swiftSettings: avx2Settings),
+        .executableTarget(name: "UptakeBenchmark",
+                          dependencies: ["Fitting", "Forecasting", "ForecastingAVX2", "KernelFloor", "KernelFloorAVX2", "LinearAlgebra"],
+                          path: "Benchmarks/UptakeBenchmark"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "ForecastingAVX2", "Fitting", "LinearAlgebra"]),

@@ -2,6 +2,8 @@ import Dispatch
 import Fitting
 import Forecasting
 import Foundation
+import KernelFloor
+import KernelFloorAVX2
 import LinearAlgebra
 
 /// Issue 10's kernel-versus-floor measurement. For N synthetic series like make_series.py's
@@ -17,6 +19,9 @@ import LinearAlgebra
 /// The floor has no parameter draws, no summaries and no files, so kernel/floor overstates
 /// how far the step loop itself is from the arithmetic.
 func runKernelFloor(_ arguments: [String]) throws {
+    // The floor built for the same instruction set as the kernel in use (KernelFloorAVX2 is the
+    // x86-64-v3 build of KernelFloor's inlinable loop, called only when that kernel is in use).
+    let floorArithmetic = LogisticLaneKernel.currentName == "x86-64-v3" ? KernelFloorAVX2.paths : KernelFloor.paths
     let count = option(arguments, "--count").flatMap { Int($0) } ?? 30
     let paths = option(arguments, "--paths").flatMap { Int($0) } ?? 10_000
     let repeats = option(arguments, "--repeat").flatMap { Int($0) } ?? 5
@@ -42,8 +47,8 @@ func runKernelFloor(_ arguments: [String]) throws {
             let fit = result.fits[0]
             let times = (SyntheticSeries.fitted..<SyntheticSeries.months).map { item.dates[$0].decimalYear }
             start = DispatchTime.now().uptimeNanoseconds
-            checksum += floorPaths(parameters: fit.estimates, sigma: fit.sigma, reference: times[0] - 1.0 / 12, times: times,
-                                   last: item.values[SyntheticSeries.fitted - 1], target: target.value, paths: paths, seed: UInt64(s + 1))
+            checksum += floorArithmetic(fit.estimates, fit.sigma, times[0] - 1.0 / 12, times,
+                                        item.values[SyntheticSeries.fitted - 1], target.value, paths, UInt64(s + 1))
             floor += Double(DispatchTime.now().uptimeNanoseconds - start)
         }
         let pathSteps = Double(count * paths * steps)
@@ -57,57 +62,4 @@ func runKernelFloor(_ arguments: [String]) throws {
     print("floor (path arithmetic): " + floorTimes.map { String(format: "%.2f", $0) }.joined(separator: " / ")
         + String(format: " ns per path-step, median %.2f (%.2f ms per scenario)", median(floorTimes), median(floorTimes) * Double(paths * steps) / 1e6))
     print(String(format: "kernel / floor: %.2f", median(kernelTimes) / median(floorTimes)))
-}
-
-/// The path arithmetic of one scenario at fixed parameters (K, r, t0 of the logistic, in
-/// decimal years), batches of 256 paths, month by month; returns the share of paths that
-/// reach the target (so the work cannot be optimised away).
-func floorPaths(parameters: [Double], sigma: Double, reference: Double, times: [Double], last: Double, target: Double,
-                paths: Int, seed: UInt64) -> Double {
-    let k = parameters[0], r = parameters[1], t0 = parameters[2]
-    let a = exp(-log(2.0) / 12), innovation = sigma * (1 - a * a).squareRoot()
-    let batch = 256
-    let tables = NormalZiggurat.tables
-    var reached = 0
-    var noiseStorage = [Double](repeating: 0, count: batch), runningStorage = noiseStorage
-    var measuredStorage = noiseStorage, reachStorage = noiseStorage
-    var start = 0
-    while start < paths {
-        let n = min(batch, paths - start)
-        let padded = (n + 3) & ~3
-        let streams = (0..<n).map { CounterBasedRandomStream(seed: seed, path: start + $0) }
-        let level0 = k / (1 + exp(-r * (reference - t0)))
-        do {
-            var noise = noiseStorage.mutableSpan, running = runningStorage.mutableSpan
-            var measured = measuredStorage.mutableSpan, reach = reachStorage.mutableSpan
-            for i in 0..<batch {
-                noise[i] = log(last) - log(level0)
-                running[i] = level0
-                reach[i] = .infinity
-            }
-            for (m, t) in times.enumerated() {
-                var g = 0
-                while g < padded {
-                    var bits = SIMD4<UInt64>()
-                    for l in 0..<4 { bits[l] = streams[min(g + l, n - 1)].bits(32 + m) }
-                    let z = NormalZiggurat.normals(bits, tables)
-                    let e = a * SIMD4(noise[g], noise[g + 1], noise[g + 2], noise[g + 3]) + innovation * z
-                    let level = k * VectorMath.sigmoid(r * (t - SIMD4(repeating: t0)))
-                    let before = SIMD4(running[g], running[g + 1], running[g + 2], running[g + 3])
-                    let latent = before.replacing(with: level, where: level .> before)
-                    let y = latent * VectorMath.exp(e)
-                    for l in 0..<4 {
-                        noise[g + l] = e[l]
-                        running[g + l] = latent[l]
-                        measured[g + l] = y[l]
-                    }
-                    g += 4
-                }
-                for i in 0..<n where reach[i] == .infinity && measured[i] >= target { reach[i] = t }
-            }
-            for i in 0..<n where reach[i] < .infinity { reached += 1 }
-        }
-        start += n
-    }
-    return Double(reached) / Double(paths)
 }

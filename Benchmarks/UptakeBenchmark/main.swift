@@ -32,9 +32,8 @@ import Foundation
 import LinearAlgebra
 
 BLAS.setThreadCount(1)
-// As `uptake` does: the kernel built for this processor. This program itself is built for
-// x86-64-v3 on x86-64 (Package.swift), so the floor's arithmetic gets the same instructions as
-// the kernel's; unlike `uptake`, it needs such a processor to run.
+// As `uptake` does: the kernel built for this processor (the `kernel` benchmark's floor then
+// takes the matching build, KernelFloor or KernelFloorAVX2).
 LogisticLaneKernel.installIfSupported(x86_64_v3: AVX2Kernels.logisticStep,
                                       environment: ProcessInfo.processInfo.environment)
 

@@ -17,7 +17,12 @@ import Foundation
 /// 2. ‖D·θ‖ rose at each of the last W = ``window`` accepted steps (a steady march outwards,
 ///    not a search);
 /// 3. over those W steps ‖r‖² fell by less than E = ``elasticity`` (0.1 %) per e-fold of
-///    ‖D·θ‖: ln(S_{k−W}/S_k) < E · ln(‖D·θ_k‖/‖D·θ_{k−W}‖), S = ‖r‖².
+///    ‖D·θ‖: ln(S_{k−W}/S_k) < E · ln(‖D·θ_k‖/‖D·θ_{k−W}‖), S = ‖r‖²;
+/// 4. over those W steps ‖D·θ‖ grew by at least 1 % (``windowGrowth``): a run closing in on
+///    a finite minimum can satisfy 2 and 3 on its final approach, but its steps shrink (in a
+///    review's counterexample, 0.02 % over the window), while a run to infinity keeps them in
+///    proportion to ‖θ‖ (6.6 % on benchmark series s00005). A start with ‖D·θ₀‖ = 0 turns the
+///    rule off.
 ///
 /// All three are scale-free (a rescaled model or data set triggers at the same step).
 ///
@@ -42,6 +47,8 @@ public struct DivergenceRule: Sendable {
     /// Largest relative fall of ‖r‖² per e-fold of ‖D·θ‖ that counts as "almost none"
     /// (condition 3).
     public static let elasticity = 1e-3
+    /// How much ‖D·θ‖ must grow over those W steps (condition 4): 1 %.
+    public static let windowGrowth = 1.01
 
     private let start: [Double]
     private let growth: Double
@@ -72,7 +79,9 @@ public struct DivergenceRule: Sendable {
         guard count >= slots else { return false }
 
         let current = scaledNorm(scaling) { theta[$0] }
-        guard current >= growth * scaledNorm(scaling, { start[$0] }) else { return false }
+        let startNorm = scaledNorm(scaling) { start[$0] }
+        // A start at the origin has no scale to grow from: the rule stays off.
+        guard startNorm > 0, current >= growth * startNorm else { return false }
         // Oldest to newest: ‖D·θ‖ must rise at every step.
         var previous = -Double.infinity
         var oldest = 0.0
@@ -84,7 +93,10 @@ public struct DivergenceRule: Sendable {
             previous = norm
         }
         let oldestSumOfSquares = sumsOfSquares[count % slots]
-        guard sumOfSquares > 0, oldest > 0 else { return false }
+        // A run closing in on a finite minimum can also move outwards for W steps while each
+        // step buys less, but its steps shrink: it does not double ‖D·θ‖ within the window,
+        // where a run to infinity keeps its steps in proportion to ‖θ‖.
+        guard sumOfSquares > 0, oldest > 0, current >= Self.windowGrowth * oldest else { return false }
         return log(oldestSumOfSquares / sumOfSquares) < Self.elasticity * log(current / oldest)
     }
 

@@ -77,6 +77,10 @@ struct ColumnSummarizer {
                 }
             }
         }
+        // NaN would fall outside these bounds (a compare skips it) and its bucket outside the
+        // histogram: the step loop never leaves one (it holds a non-finite value at the last
+        // finite one), and this says so if that ever changes.
+        precondition(!sum.isNaN, "a path value is NaN at a grid date; the step loop must hold non-finite values")
         let (lo, hi) = OrderStatistics.keyBounds(smallest: smallest.min(), largest: largest.max())
         precondition(at == paths, "the pieces hold \(at) values, not \(paths)")
         let selected = selector.select(keys: &keys, count: paths, range: (lo, hi), ranks: ranks)

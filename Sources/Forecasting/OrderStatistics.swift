@@ -4,7 +4,7 @@
 ///
 /// The values are mapped to the same order-preserving unsigned keys as ``RadixSort`` (so −0
 /// sorts before +0 and the value read back at a rank is bit-for-bit the one the sort gives).
-/// One pass finds the key range, one histogram pass over about two buckets per value (at
+/// One pass finds the key range, one histogram pass over two to four buckets per value (at
 /// most 2¹¹) finds the buckets holding the wanted ranks, one pass gathers just those
 /// buckets; each gathered bucket is handled the same way (its range is at least 2⁴ times
 /// narrower), and small ones are insertion-sorted. NaN must not be passed.
@@ -101,7 +101,7 @@ struct OrderStatistics {
             for w in wanted { out[w] = lo }
             return
         }
-        // About two buckets per value, at most 2¹¹: a bucket of 50–500 values (the recursion's
+        // Two to four buckets per value, at most 2¹¹: a bucket of 50–500 values (the recursion's
         // usual case) would otherwise clear and scan 2¹¹ counters for a few hundred keys.
         let radixBits = Swift.min(11, Swift.max(4, Int.bitWidth - n.leadingZeroBitCount + 1))
         let width = UInt64.bitWidth - (hi &- lo).leadingZeroBitCount

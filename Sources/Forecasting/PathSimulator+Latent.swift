@@ -34,18 +34,6 @@ extension PathSimulator {
     }
 
 
-    /// The no-lever latent of four paths whose curve values are `level` (``latent(_:_:at:)``'s
-    /// steps after the curve: the zero shift, the cap, the range).
-    @inline(__always)
-    func clampedLatent(_ level: SIMD4<Double>, at t: Double) -> SIMD4<Double> {
-        var level = level
-        if t > levers.fromTime { level += 0 }
-        if scenarioCeiling.isFinite { level = level.replacing(with: cap, where: level .> cap) }
-        level = level.replacing(with: 0, where: level .< 0)
-        if let top = rangeTop { level = level.replacing(with: top, where: level .> top) }
-        return level
-    }
-
     @inline(__always)
     func latent(_ curve: LaunchAnchoredCurve.Evaluator, at t: Double, _ draw: VariantLeverPlan.Draw,
                 _ path: PathLevers) -> Double {

@@ -1,5 +1,6 @@
 import Fitting
 import LinearAlgebra
+import Synchronization
 
 /// The step of a plain logistic batch (one family, the logistic, no launch, no levers, a
 /// level; ``PathSimulator/logisticLanes``), four paths at a time and fused: the innovation,
@@ -78,8 +79,10 @@ public struct LogisticLaneParameters: Sendable {
 /// The four-lane logistic step, built twice: here for the package's baseline instruction set
 /// (x86-64 or arm64), and in the ForecastingAVX2 module — the same inlinable body compiled for
 /// AVX2 and FMA — which a program installs at start-up when the processor has them
-/// (``install(_:)``). Both compute bit-for-bit the same values: Swift never contracts a
-/// multiply and an add into an FMA on its own, so only the speed differs.
+/// (``installIfSupported(x86_64_v3:environment:)``). On the same machine both compute bit-for-bit the same values: Swift
+/// never contracts a multiply and an add into an FMA on its own, so only the speed differs.
+/// (Across machines, the libm calls of the rare lanes — |x| ≥ 708 in `exp`, the ziggurat's
+/// slow path — are glibc's, which picks its own FMA variants by processor.)
 public enum LogisticLaneKernel {
     /// (step, keys, parameters, noise, latents, series, reachTimes, noiseBefore, latentBefore,
     /// seriesBefore) → the first path not moved; the arrays as ``run(_:keys:parameters:noise:latents:series:reachTimes:noiseBefore:latentBefore:seriesBefore:)``
@@ -89,18 +92,27 @@ public enum LogisticLaneKernel {
                                            inout [Double], inout [Double], inout [Double]) -> Int
 
     /// The kernel in use: the portable one unless a program installed another before its
-    /// first forecast (set once, at start-up, before any worker runs).
-    nonisolated(unsafe) public private(set) static var current: Function = {
+    /// first forecast. Reading it seals the slot: ``install(_:name:)`` afterwards traps, so no
+    /// worker can read a kernel while it is being replaced.
+    public static var current: Function {
+        if !sealed.load(ordering: .relaxed) { sealed.store(true, ordering: .relaxed) }
+        return installed
+    }
+    /// Written only by ``install(_:name:)`` before the slot is sealed, read after.
+    nonisolated(unsafe) private static var installed: Function = {
         run($0, keys: $1, parameters: $2, noise: &$3, latents: &$4, series: &$5, reachTimes: &$6,
             noiseBefore: &$7, latentBefore: &$8, seriesBefore: &$9)
     }
+    private static let sealed = Atomic<Bool>(false)
     /// The name of the kernel in use ("portable" or "x86-64-v3"; the kernel benchmark prints it —
     /// not run.json, whose bytes must not depend on the machine).
     nonisolated(unsafe) public private(set) static var currentName = "portable"
 
-    /// Installs `kernel` for every later forecast. Call before the first one, from one thread.
+    /// Installs `kernel` for every later forecast. Call before the first one, from one thread
+    /// (after it, this traps).
     public static func install(_ kernel: @escaping Function, name: String) {
-        current = kernel
+        precondition(!sealed.load(ordering: .relaxed), "the lane kernel is installed before the first forecast")
+        installed = kernel
         currentName = name
     }
 

@@ -256,7 +256,7 @@ struct PathSimulator: Sendable {
         let anyCalibrated = self.anyCalibrated
         let vectorMeasurement = !isFlow && !anyCalibrated
         // A plain logistic batch (one family, no launch, no levers, a level): its whole step
-        // goes four paths at a time (``advanceLogisticLanes``).
+        // goes four paths at a time (``LogisticLaneKernel``).
         let logisticLanes = self.logisticLanes
         let normalTables = NormalZiggurat.tables
         // Per path of the current step: the deviation to apply, the latent level and the

@@ -10,7 +10,7 @@ import Forecasting
 ///
 /// Nothing in this module may run on a processor without x86-64-v3, so the decision to use it
 /// is made elsewhere (compiled for the baseline): a program calls
-/// `LogisticLaneKernel.installIfSupported(AVX2Kernels.logisticStep, …)` at start-up, which
+/// `LogisticLaneKernel.installIfSupported(x86_64_v3: AVX2Kernels.logisticStep, environment: …)` at start-up, which
 /// only evaluates `logisticStep` when the processor has the instructions.
 public enum AVX2Kernels {
     /// The logistic lane step, compiled for this module's target.

@@ -55,6 +55,10 @@ struct FitCommand: ParsableCommand {
                                valueName: "count"))
     var maxEvaluations: Int?
 
+    @Flag(help: ArgumentHelp("Do not stop a run whose parameters run off to infinity early (termination "
+                             + "'diverging'); spend the whole budget instead."))
+    var noDivergenceStop = false
+
     func validate() throws {
         if let maxEvaluations, maxEvaluations < 1 {
             throw ValidationError("--max-evaluations must be a positive whole number, got \(maxEvaluations).")
@@ -78,6 +82,7 @@ struct FitCommand: ParsableCommand {
 
         var options = LevenbergMarquardt.Options()
         options.maxEvaluations = maxEvaluations
+        if noDivergenceStop { options.divergenceGrowth = .infinity }
         let fit: LeastSquaresFit
         do {
             fit = try LevenbergMarquardt(options: options).minimize(model, from: startValues)

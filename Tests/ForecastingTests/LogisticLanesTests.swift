@@ -53,13 +53,16 @@ final class LogisticLaneKernelBuildsTests: XCTestCase {
             parameters.ceiling = (0..<count).map { _ in uniform(50, 99) }
             parameters.rate = (0..<count).map { _ in uniform(0.1, 1.5) }
             parameters.midpoint = (0..<count).map { _ in uniform(2020, 2030) }
-            if count > 40 { parameters.rate[37] = .infinity * 0 }   // NaN: the lanes stop at path 36
             let noise = (0..<count).map { _ in uniform(-0.3, 0.3) }
             let latents = (0..<count).map { _ in uniform(1, 40) }
             let series = (0..<count).map { _ in uniform(1, 45) }
             let reach = [Double](repeating: .infinity, count: 2 * count)
             let zeros = [Double](repeating: 0, count: count)
-            for (m, keepBefore) in [(0, false), (7, true)] {
+            // Every path (the lanes stop at the last whole group of four), then with a NaN rate
+            // at path 37, where they stop at 36 and the general loop would take over.
+            for (m, keepBefore, poisoned) in [(0, false, false), (7, true, false), (7, true, true)] {
+                var parameters = parameters
+                if poisoned { parameters.rate[37] = .nan }
                 let step = LogisticLaneStep(
                     slot: 32 + m, time: 2024.5 + Double(m) / 12, previousTime: 2024.5 + Double(m - 1) / 12,
                     decay: 0.94, innovationSD: 0.05, addsZeroShift: m > 3, cap: 97, top: top,
@@ -74,13 +77,14 @@ final class LogisticLaneKernelBuildsTests: XCTestCase {
                 let b = AVX2Kernels.logisticStep(step, keys, parameters, &avx2.0, &avx2.1, &avx2.2, &avx2.3,
                                                  &avx2.4, &avx2.5, &avx2.6)
                 XCTAssertEqual(a, b)
-                XCTAssertEqual(a, count > 40 ? 36 : count - count % 4)
+                XCTAssertEqual(a, poisoned ? 36 : count & ~3)
                 for (x, y) in [(portable.0, avx2.0), (portable.1, avx2.1), (portable.2, avx2.2), (portable.3, avx2.3),
                                (portable.4, avx2.4), (portable.5, avx2.5), (portable.6, avx2.6)] {
                     XCTAssertEqual(x.map(\.bitPattern), y.map(\.bitPattern), "\(scale), step \(m)")
                 }
                 // Not vacuous: the state moved and some paths crossed a target in this step.
                 XCTAssertNotEqual(portable.2, series)
+                if !poisoned { XCTAssertNotEqual(portable.2[a - 1], series[a - 1], "the last group moved") }
                 XCTAssertTrue(portable.3.contains { $0.isFinite })
             }
         }

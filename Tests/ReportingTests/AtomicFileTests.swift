@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import XCTest
 @testable import Reporting
 
@@ -100,14 +101,19 @@ final class AtomicFileTests: XCTestCase {
         let path = directory.appendingPathComponent("summary.csv").path
         let versions = (0..<8).map { w in String(repeating: "writer \(w)\n", count: 2_000 + 500 * w) }
         try AtomicFile.write(versions[0], to: path)
+        let writes = Atomic<Int>(0), reads = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: 8) { w in
             for _ in 0..<25 {
-                try? AtomicFile.write(versions[w], to: path)
+                if (try? AtomicFile.write(versions[w], to: path)) != nil { writes.add(1, ordering: .relaxed) }
                 if let read = try? String(contentsOfFile: path, encoding: .utf8) {
                     XCTAssertTrue(versions.contains(read), "a partial file was visible")
+                    reads.add(1, ordering: .relaxed)
                 }
             }
         }
+        // Not vacuous: every write succeeded and every read found a file.
+        XCTAssertEqual(writes.load(ordering: .relaxed), 200)
+        XCTAssertEqual(reads.load(ordering: .relaxed), 200)
         XCTAssertTrue(versions.contains(try String(contentsOfFile: path, encoding: .utf8)))
         XCTAssertEqual(try listing(directory.path), ["summary.csv"])
     }

@@ -69,7 +69,8 @@ public struct SmallPivotedQR: Sendable {
         _ pivots: inout [Int], _ partialNorms: inout [Double], _ referenceNorms: inout [Double]
     ) {
         let k = min(m, n)
-        let tolerance = Double.ulpOfOne.squareRoot()
+        // LAPACK dlaqp2's TOL3Z = √(dlamch('E')), dlamch('E') = 2⁻⁵³ (half of Swift's ulpOfOne).
+        let tolerance = (Double.ulpOfOne / 2).squareRoot()
         var q = compact.mutableSpan
         let source = a.span
         for i in 0..<(m &* n) { q[i] = source[i] }

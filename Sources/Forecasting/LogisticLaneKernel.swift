@@ -36,7 +36,7 @@ extension PathSimulator {
 /// whose first crossing is tracked in the step.
 public struct LogisticLaneStep: Sendable {
     /// A target tracked in the step: its value, the earliest time a crossing counts, and
-    /// where its paths' reach times start in ``LogisticLaneState/reachTimes``.
+    /// where its paths' reach times start in the reach-time array (target j at j·count).
     public struct Target: Sendable {
         public let value: Double
         public let earliest: Double

@@ -78,28 +78,15 @@ public enum FeasibilityTable {
         }
     }
 
-    public static func table(rows: [[String]]) -> CSVTable {
-        var table = CSVTable(header: header)
+    public static func table(rows: [[String]], reusing buffer: TextBuffer = TextBuffer()) -> CSVTable {
+        var table = CSVTable(header: header, reusing: buffer)
         for row in rows { table.append(row) }
         return table
     }
 
-    /// The same document as `table(rows: rows(scenario:forecasts:))`, written field by field.
+    /// One scenario's `feasibility.csv` (a row per target × variant: a few rows, so it goes
+    /// through ``rows(scenario:forecasts:)``, the one definition of the row).
     public static func table(scenario: String, forecasts: [VariantForecast], reusing buffer: TextBuffer = TextBuffer()) -> CSVTable {
-        var table = CSVTable(header: header, reusing: buffer)
-        for forecast in forecasts {
-            for row in forecast.feasibility {
-                table.field(scenario); table.field(row.variant); table.field(row.target.label)
-                table.field(number: row.target.value)
-                table.field(row.target.deadline.description); table.field(row.target.assumed ? "true" : "false")
-                table.field(number: row.pMeet); table.field(number: row.pMeetStandardError)
-                table.field(number: row.valueAtDeadline.q05); table.field(number: row.valueAtDeadline.q50)
-                table.field(number: row.valueAtDeadline.q95)
-                table.field(row.dateReached.q10?.description ?? ""); table.field(row.dateReached.q50?.description ?? "")
-                table.field(row.dateReached.q90?.description ?? ""); table.field(row.verdict.rawValue)
-                table.endRow()
-            }
-        }
-        return table
+        table(rows: rows(scenario: scenario, forecasts: forecasts), reusing: buffer)
     }
 }

@@ -122,7 +122,7 @@ func measureCoverage(_ all: [SyntheticSeries], paths: Int, calibration: Uncertai
                 let reached = item.k / (1 + exp(-item.r * (Double(SyntheticSeries.fitted - 1) - item.t0)))
                 slots[s].phase = reached / item.k < 0.1 ? 0 : reached / item.k < 0.5 ? 1 : reached / item.k < 0.9 ? 2 : 3
                 slots[s].tally = tally
-                slots[s].unidentified = result.assumptions.contains { $0.contains("do not identify") }
+                slots[s].unidentified = result.assumptions.contains(where: \.isUnidentifiedParameter)
             } catch {
                 slots[s].failure = "series \(s): \(error)"
             }

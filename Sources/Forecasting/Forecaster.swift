@@ -52,18 +52,16 @@ public enum Forecaster {
             throw ForecastError.invalidRequest("the degrees of freedom of the parameter draws must be finite and > 0 (got \(nu))")
         }
         let series = Self.withDefaultCeiling(request.series)
-        var assumptions: [String] = []
+        var assumptions: [ModelAssumption] = []
         if series.ceiling != request.series.ceiling, case let .range(lo, hi) = series.ceiling {
-            assumptions.append("no ceiling given: the ceiling is drawn from a uniform prior over [\(Self.format(lo)), "
-                + "\(Self.format(hi))], the highest observation to the bound (assumed)")
+            assumptions.append(.defaultCeilingRange(lower: lo, upper: hi))
         }
         var (fits, weights, failures) = AdoptionFitter().fitAll(request.families, to: series)
         guard !fits.isEmpty else { throw ForecastError.noFamilyFitted(failures) }
         if fits.count > 1, fits.contains(where: { $0.family == .localTrend }),
            let skill = ModelSkill.weights(fits.map(\.family), series: series, prepare: Self.withDefaultCeiling) {
             weights = skill
-            assumptions.append("weights by out-of-sample skill on the series' own past (inverse mean squared error of the "
-                + "point forecasts, \(ModelSkill.origins) rolling origins, up to \(ModelSkill.horizon) observations ahead)")
+            assumptions.append(.skillWeights(origins: ModelSkill.origins, horizon: ModelSkill.horizon))
         }
         BLAS.setThreadCount(1)
 
@@ -89,9 +87,8 @@ public enum Forecaster {
                     sd *= factor
                     calibrated = CalibratedErrors(table: table, kind: kind, sd: sd)
                     parameterScale = 0
-                    assumptions.append(String(format: "local trend: its band is drawn from forecast errors of real panels "
-                        + "(%@, %@ scale), scaled by %.3g from the series' own past errors", table.provenance.first ?? "calibration table",
-                        scale.name, factor))
+                    assumptions.append(.panelErrorBand(provenance: table.provenance.first ?? "calibration table",
+                                                       scale: scale.name, factor: factor))
                 }
                 residual = .randomWalk(sd: sd)
             }
@@ -99,8 +96,8 @@ public enum Forecaster {
                                                degreesOfFreedom: calibration.parameterDegreesOfFreedom)
             assumptions += sampler.notes
             if fit.noiseSource == .assumed {
-                assumptions.append(String(format: "%@: too few observations to estimate the noise; σ = %.3g on the %@ scale assumed",
-                                          fit.family.rawValue, fit.sigma, fit.errorModels.last?.description ?? "log"))
+                assumptions.append(.noiseAssumed(family: fit.family, sigma: fit.sigma,
+                                                 scale: fit.errorModels.last?.description ?? "log"))
             }
             models.append(FamilyModel(fit: fit, sampler: sampler, residual: residual, clock: clock, calibratedErrors: calibrated))
             // One family: the first variant's paths make these draws anyway (below).
@@ -110,8 +107,7 @@ public enum Forecaster {
             }
         }
         if series.observations.count < ResidualProcess.minimumObservationsForMeanReversion {
-            assumptions.append("fewer than \(ResidualProcess.minimumObservationsForMeanReversion) observations: future deviations "
-                + "from the curve revert with a half-life of one year (Ornstein–Uhlenbeck mean reversion log 2 per year, assumed)")
+            assumptions.append(.meanReversionAssumed(minimumObservations: ResidualProcess.minimumObservationsForMeanReversion))
         }
 
         var cumulative: [Double] = []
@@ -146,18 +142,15 @@ public enum Forecaster {
                 parameterDraws.append(FamilyParameterDraws(fit: fits[0], rows: recorded))
             }
             if fallbacks > 0 {
-                assumptions.append("variant \(levers.id): \(fallbacks) of \(request.paths) paths drew parameters that made the "
-                    + "curve non-finite and were run at the fitted values")
+                assumptions.append(.pathsAtFittedValues(variant: levers.id, count: fallbacks, paths: request.paths))
             }
             if sanitised > 0 {
-                assumptions.append("variant \(levers.id): \(sanitised) path-months gave a non-finite value and were held at "
-                    + "the path's last finite value")
+                assumptions.append(.nonFiniteValuesHeld(variant: levers.id, count: sanitised))
             }
             forecasts.append(forecast)
         }
-        var seen = Set<String>()
-        assumptions = assumptions.filter { seen.insert($0).inserted }
-        var result = ForecastResult(fits: fits, weights: weights, failures: failures, forecasts: forecasts, assumptions: assumptions)
+        var result = ForecastResult(fits: fits, weights: weights, failures: failures, forecasts: forecasts,
+                                    assumptions: assumptions.removingRepeats())
         result.parameterDraws = parameterDraws
         return result
     }
@@ -292,8 +285,6 @@ public enum Forecaster {
         if let range = DefaultPriors.ceilingRange(for: series) { series.ceiling = range }
         return series
     }
-
-    static func format(_ v: Double) -> String { String(format: "%.6g", v) }
 
     /// The cap a scenario puts on every path: a fixed ceiling or the top of a range.
     static func scenarioCeiling(_ ceiling: CeilingKnowledge) -> Double {

@@ -54,8 +54,8 @@ final class ParameterSampler: Sendable {
     let degreesOfFreedom: Double?
     /// χ²_ν's quantile by table when ν is one the sampler uses (``ChiSquareQuantileTable``).
     let mixingTable: ChiSquareQuantileTable?
-    /// Plain-language notes for ForecastResult.assumptions.
-    let notes: [String]
+    /// What the draws assume (ForecastResult.assumptions).
+    let notes: [ModelAssumption]
     /// The lowest ceiling a path may draw (the last observation of a cumulative level), with
     /// the natural index of the ceiling; nil when the family has none or the series is a flow.
     let ceilingFloor: (index: Int, value: Double)?
@@ -94,16 +94,12 @@ final class ParameterSampler: Sendable {
         factor = decomposition.factor
         factorMethod = decomposition.method
 
-        var notes: [String] = []
-        let family = fit.family.rawValue
+        var notes: [ModelAssumption] = []
+        let family = fit.family
         switch decomposition.method {
         case .cholesky: break
-        case let .jitter(relative):
-            notes.append("\(family): the parameter covariance was not numerically positive definite; "
-                + "draws add \(relative) × its mean variance to the diagonal")
-        case let .eigenvalueClipped(negativeCount):
-            notes.append("\(family): the parameter covariance was not positive semidefinite (\(negativeCount) negative "
-                + "eigenvalue\(negativeCount == 1 ? "" : "s")); draws use the nearest positive semidefinite matrix")
+        case let .jitter(relative): notes.append(.covarianceJittered(family: family, relative: relative))
+        case let .eigenvalueClipped(negativeCount): notes.append(.covarianceClipped(family: family, negativeEigenvalues: negativeCount))
         }
         var priorDraws: [(Int, PriorDistribution)] = []
         for position in unidentified {
@@ -111,12 +107,11 @@ final class ParameterSampler: Sendable {
             let name = fit.parameterNames[index]
             if let prior = Self.prior(for: name, series) {
                 priorDraws.append((position, prior))
-                notes.append("\(family): the data do not identify \(name); paths draw it from its prior \(prior)")
+                notes.append(.parameterFromScenarioPrior(family: family, parameter: name, prior: prior))
             } else {
                 let prior = DefaultPriors.prior(for: name, family: fit.family, series: series)
                 priorDraws.append((position, prior))
-                notes.append("\(family): the data do not identify \(name) and the scenario gives no prior; paths draw it "
-                    + "from the default prior \(prior) (assumed; give a prior or a fixed value)")
+                notes.append(.parameterFromDefaultPrior(family: family, parameter: name, prior: prior))
             }
         }
         self.priorDraws = priorDraws

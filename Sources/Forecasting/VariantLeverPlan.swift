@@ -27,7 +27,7 @@ struct VariantLeverPlan: Sendable {
     let growth: PriorDistribution?
     let ceiling: PriorDistribution?
     let shift: PriorDistribution?
-    let notes: [String]
+    let notes: [ModelAssumption]
 
     var isBaseline: Bool { growth == nil && ceiling == nil && shift == nil }
 
@@ -35,23 +35,21 @@ struct VariantLeverPlan: Sendable {
         growth = levers.growthMultiplier
         ceiling = levers.ceilingMultiplier
         shift = levers.levelShift
-        var notes: [String] = []
+        var notes: [ModelAssumption] = []
         var from = referenceTime
         if let date = levers.from {
             let start = date.decimalYear - 1 / Double(CalendarDate.isLeap(date.year) ? 366 : 365)
             if start >= referenceTime {
                 from = start
             } else if growth != nil || ceiling != nil || shift != nil {
-                notes.append("variant \(levers.id): its levers start on \(date), before the last observation "
-                    + "(\(referenceDate)); they act from \(referenceDate) on")
+                notes.append(.leversStartAtReference(variant: levers.id, requested: date, reference: referenceDate))
             }
         }
         fromTime = from
         if ceiling != nil {
             let without = families.filter { !Self.hasCeiling($0) }
             if !without.isEmpty {
-                notes.append("variant \(levers.id): the ceiling multiplier does not apply to "
-                    + without.map(\.rawValue).joined(separator: ", ") + " (no ceiling)")
+                notes.append(.ceilingMultiplierNotApplicable(variant: levers.id, families: without))
             }
         }
         self.notes = notes

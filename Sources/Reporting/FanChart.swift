@@ -16,7 +16,7 @@ public enum FanChart {
     static let left = 70.0, right = 30.0, marginTop = 50.0, bottom = 80.0
 
     /// The chart, written into `buffer`'s storage (emptied first).
-    public static func svg(scenario: Scenario, forecasts: [VariantForecast], assumptions: [String],
+    public static func svg(scenario: Scenario, forecasts: [VariantForecast], assumptions: [Assumption],
                            reusing buffer: TextBuffer = TextBuffer()) -> TextBuffer {
         var svg = buffer
         svg.removeAll()

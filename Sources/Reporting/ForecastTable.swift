@@ -64,17 +64,50 @@ public enum FeasibilityTable {
                                 "value_at_deadline_q95", "date_reached_q10", "date_reached_q50",
                                 "date_reached_q90", "verdict"]
 
-    public static func rows(scenario: String, forecasts: [VariantForecast]) -> [[String]] {
-        forecasts.flatMap { forecast in
-            forecast.feasibility.map { row in
-                [scenario, row.variant, row.target.label, CSVTable.number(row.target.value),
-                 row.target.deadline.description, row.target.assumed ? "true" : "false",
-                 CSVTable.number(row.pMeet), CSVTable.number(row.pMeetStandardError),
-                 CSVTable.number(row.valueAtDeadline.q05), CSVTable.number(row.valueAtDeadline.q50),
-                 CSVTable.number(row.valueAtDeadline.q95),
-                 row.dateReached.q10?.description ?? "", row.dateReached.q50?.description ?? "",
-                 row.dateReached.q90?.description ?? "", row.verdict.rawValue]
+    /// A cell of the table, typed: CSV writes it as text, `check --format json` as a JSON
+    /// number, string, boolean or null.
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        case number(Double)
+        case flag(Bool)
+        case date(CalendarDate?)
+
+        public var csv: String {
+            switch self {
+            case let .text(text): return text
+            case let .number(x): return CSVTable.number(x)
+            case let .flag(flag): return flag ? "true" : "false"
+            case let .date(date): return date?.description ?? ""
             }
+        }
+
+        public var json: JSONValue {
+            switch self {
+            case let .text(text): return .string(text)
+            case let .number(x): return .number(CSVTable.rounded(x))
+            case let .flag(flag): return .bool(flag)
+            case let .date(date): return date.map { .string($0.description) } ?? .null
+            }
+        }
+    }
+
+    /// The one definition of a row, in the order of ``header``.
+    public static func cells(scenario: String, _ row: TargetFeasibility) -> [Cell] {
+        [.text(scenario), .text(row.variant), .text(row.target.label), .number(row.target.value),
+         .date(row.target.deadline), .flag(row.target.assumed),
+         .number(row.pMeet), .number(row.pMeetStandardError),
+         .number(row.valueAtDeadline.q05), .number(row.valueAtDeadline.q50), .number(row.valueAtDeadline.q95),
+         .date(row.dateReached.q10), .date(row.dateReached.q50), .date(row.dateReached.q90), .text(row.verdict.rawValue)]
+    }
+
+    public static func rows(scenario: String, forecasts: [VariantForecast]) -> [[String]] {
+        forecasts.flatMap { forecast in forecast.feasibility.map { cells(scenario: scenario, $0).map(\.csv) } }
+    }
+
+    /// The rows as JSON objects with ``header``'s keys and typed values.
+    public static func json(scenario: String, forecasts: [VariantForecast]) -> [JSONValue] {
+        forecasts.flatMap { forecast in
+            forecast.feasibility.map { .object(zip(header, cells(scenario: scenario, $0).map(\.json)).map { ($0, $1) }) }
         }
     }
 

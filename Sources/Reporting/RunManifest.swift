@@ -8,11 +8,11 @@ public struct RunManifest: Sendable {
     public var toolVersion: String
     public var scenario: Scenario
     public var result: ForecastResult
-    public var assumptions: [String]
+    public var assumptions: [Assumption]
     /// Seconds per phase, e.g. ["fit": 0.01, "simulate": 0.2, "write": 0.01].
     public var timings: [(String, Double)]
 
-    public init(toolVersion: String, scenario: Scenario, result: ForecastResult, assumptions: [String], timings: [(String, Double)]) {
+    public init(toolVersion: String, scenario: Scenario, result: ForecastResult, assumptions: [Assumption], timings: [(String, Double)]) {
         self.toolVersion = toolVersion
         self.scenario = scenario
         self.result = result
@@ -42,28 +42,9 @@ public struct RunManifest: Sendable {
             ("horizon", .string(scenario.forecast.horizon.description)),
             ("families", .array(families)),
             ("not_fitted", .array(failures)),
-            ("assumptions", .array(assumptions.map { .string($0) })),
+            ("assumptions", .array(assumptions.map { .string(AssumptionText.sentence($0)) })),
             ("timings", .object(timings.map { ($0.0 + "_seconds", .number($0.1)) })),
         ])
         return document.rendered() + "\n"
-    }
-}
-
-extension Scenario {
-    /// Every input the article did not give, in words, for run.json, `check` and the chart.
-    public var assumptionNotes: [String] {
-        var notes: [String] = []
-        func add(_ what: String, _ note: String?) { notes.append(note.map { "\(what): \($0)" } ?? what) }
-        if let launch, launchAssumed { add("launch date \(launch) assumed", launchNote) }
-        if metric.ceilingAssumed { add("ceiling assumed", metric.ceilingNote) }
-        for observation in observations where observation.assumed {
-            add("observation \(observation.date) = \(CSVTable.number(observation.value)) assumed", observation.note)
-        }
-        for target in targets where target.assumed { add("target '\(target.label)' assumed", target.note) }
-        if let prior = priors.growthRate, prior.assumed { add("growth_rate prior \(prior.distribution) assumed", prior.note) }
-        if let prior = priors.inflection, prior.assumed { add("inflection prior \(prior.distribution) assumed", prior.note) }
-        if let prior = priors.noiseSD, prior.assumed { add("noise_sd prior \(prior.distribution) assumed", prior.note) }
-        for variant in variants where variant.assumed { add("variant '\(variant.id)' assumed", variant.note) }
-        return notes
     }
 }

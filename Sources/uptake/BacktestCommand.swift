@@ -151,15 +151,15 @@ struct BacktestCommand: ParsableCommand {
         var origins: [BacktestOrigin] = []
         var loadedIDs: Set<String> = []
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
-        var worst = try batch.forEachScenario(inputs) { scenario, file, index, total in
+        var worst = try batch.forEachScenario(inputs, onFailure: { printError("error: \($0)") }) { scenario, file, index, total in
             loadedIDs.insert(scenario.id)
-            var worst: Int32 = 0
+            var worst = ExitStatus.success
             let cutoffs: [CalendarDate]
             if let holdout {
                 guard let date = ScenarioBacktest.cutoff(scenario, holdingOut: holdout) else {
                     printError("uptake: note: \(scenario.id): skipped, --holdout \(holdout) leaves no observation to fit "
                         + "(it has \(scenario.observations.count))")
-                    return 0
+                    return .success
                 }
                 cutoffs = [date]
             } else {
@@ -180,21 +180,21 @@ struct BacktestCommand: ParsableCommand {
                         + "(naive \(BacktestReport.number(n?.wis))), 90 % coverage \(BacktestReport.number(m?.coverage90, digits: 2))")
                 } catch let error as ScenarioError {
                     printError("error: \(error)")
-                    worst = ScenarioBatch.worse(worst, UptakeExitCode.badInput)
+                    worst = max(worst, .badInput)
                 } catch {
                     printError("error: \(file): the forecast from cutoff \(cutoffDate) failed: \(error)")
-                    worst = ScenarioBatch.worse(worst, UptakeExitCode.fitFailed)
+                    worst = max(worst, .failed)
                 }
             }
             return worst
         }
         // (Only when every file loaded: a bad file may be the one with that id.)
-        for id in plan.byScenario.keys.sorted() where !loadedIDs.contains(id) && worst == 0 {
+        for id in plan.byScenario.keys.sorted() where !loadedIDs.contains(id) && worst == .success {
             printError("error: --cutoff \(id)=…: no scenario with id '\(id)' among the inputs")
-            worst = ScenarioBatch.worse(worst, UptakeExitCode.badInput)
+            worst = max(worst, .badInput)
         }
         guard !origins.isEmpty else {
-            if worst != 0 { throw ExitCode(worst) }
+            if worst != .success { throw ExitCode(worst.rawValue) }
             throw InputError("nothing to score: no scenario has at least \(ScenarioBacktest.minimumTrainingObservations) "
                 + "observations up to a cutoff and one after it")
         }
@@ -204,6 +204,6 @@ struct BacktestCommand: ParsableCommand {
         case .csv: print(BacktestReport.csv(summaries).text, terminator: "")
         case .json: print(BacktestReport.json(summaries, origins).rendered())
         }
-        if worst != 0 { throw ExitCode(worst) }
+        if worst != .success { throw ExitCode(worst.rawValue) }
     }
 }

@@ -42,36 +42,33 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
-        let (outcomes, exitCode) = try batch.run(inputs) { _, _, _ in }
-        let rows = outcomes.flatMap { FeasibilityTable.rows(scenario: $0.scenario.id, forecasts: $0.result.forecasts) }
+        let (outcomes, batchStatus) = try batch.run(inputs, onFailure: { printError("error: \($0)") }) { _, _, _ in }
         switch format {
-        case .csv: print(FeasibilityTable.table(rows: rows).text, terminator: "")
+        case .csv:
+            let rows = outcomes.flatMap { FeasibilityTable.rows(scenario: $0.scenario.id, forecasts: $0.result.forecasts) }
+            print(FeasibilityTable.table(rows: rows).text, terminator: "")
         case .json:
-            let items: [JSONValue] = rows.map { row in
-                .object(zip(FeasibilityTable.header, row).map { ($0, .string($1)) })
-            }
-            print(JSONValue.array(items).rendered())
+            print(JSONValue.array(outcomes.flatMap { FeasibilityTable.json(scenario: $0.scenario.id, forecasts: $0.result.forecasts) })
+                .rendered())
         case .table:
             print(table(outcomes), terminator: "")
         }
-        var code = exitCode
-        if strict && outcomes.contains(where: { $0.result.forecasts.contains { $0.feasibility.contains { $0.verdict == .offTrack } } }) {
-            code = ScenarioBatch.worse(code, 1)
+        var status = batchStatus
+        if strict && outcomes.contains(where: { $0.feasibility.contains { $0.verdict == .offTrack } }) {
+            status = max(status, .flagged)
         }
-        if code != 0 { throw ExitCode(code) }
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 
-    private func table(_ outcomes: [ScenarioBatch.Outcome]) -> String {
+    private func table(_ outcomes: [ScenarioOutcome]) -> String {
         var lines: [[String]] = [["scenario", "variant", "target", "deadline", "P(met)", "median date", "verdict"]]
         for outcome in outcomes {
-            for forecast in outcome.result.forecasts {
-                for row in forecast.feasibility {
-                    lines.append([outcome.scenario.id, row.variant,
-                                  row.target.label + (row.target.assumed ? " (assumed)" : ""),
-                                  row.target.deadline.description,
-                                  String(format: "%.3f ± %.3f", row.pMeet, row.pMeetStandardError),
-                                  row.dateReached.q50?.description ?? "—", row.verdict.rawValue])
-                }
+            for row in outcome.feasibility {
+                lines.append([outcome.scenario.id, row.variant,
+                              row.target.label + (row.target.assumed ? " (assumed)" : ""),
+                              row.target.deadline.description,
+                              String(format: "%.3f ± %.3f", row.pMeet, row.pMeetStandardError),
+                              row.dateReached.q50?.description ?? "—", row.verdict.rawValue])
             }
         }
         let widths = (0..<lines[0].count).map { c in lines.map { $0[c].count }.max() ?? 0 }
@@ -82,10 +79,8 @@ struct CheckCommand: ParsableCommand {
         // What the verdicts rest on that the sources do not say; the notes saying why, and the
         // model's own assumptions, are in run.json.
         for outcome in outcomes {
-            let inputs = outcome.scenario.assumptionNotes.map { note in
-                note.split(separator: ":", maxSplits: 1).first.map(String.init) ?? note
-            }
-            let modelling = outcome.assumptions.count - inputs.count
+            let inputs = outcome.inputAssumptions.map { AssumptionText.subject($0.input) }
+            let modelling = outcome.modelAssumptions.count
             guard !inputs.isEmpty || modelling > 0 else { continue }
             var line = "\(outcome.scenario.id) assumes: " + (inputs.isEmpty ? "no input" : inputs.joined(separator: "; "))
             if modelling > 0 { line += " (+\(modelling) modelling assumption\(modelling == 1 ? "" : "s"); uptake run lists all in run.json)" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Fitting
+import Scenarios
 
 /// `uptake fit`: nonlinear least squares of a formula model to a CSV file.
 struct FitCommand: ParsableCommand {
@@ -95,6 +96,6 @@ struct FitCommand: ParsableCommand {
         case .table: print(report.table(), terminator: "")
         case .json: print(report.json())
         }
-        if !fit.converged { throw ExitCode(UptakeExitCode.fitFailed) }
+        if !fit.converged { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }

@@ -122,7 +122,7 @@ struct PanelBacktestRun {
 
         var summaries: [PanelBacktestSummary] = []
         var cellRows: [(String, [(String, BacktestScoredObservation)])] = []
-        var worst: Int32 = 0
+        var worst = ExitStatus.success
         let progress = BatchProgress()
         for (panel, baseTemplate) in templates {
             var template = baseTemplate
@@ -146,7 +146,7 @@ struct PanelBacktestRun {
                     scored += origin.scored.map { (cell.series, $0) }
                 case let .failure(error):
                     printError("uptake: note: \(panel.name) \(cell.series), cutoff \(cell.cutoff): not scored, \(error)")
-                    worst = ScenarioBatch.worse(worst, UptakeExitCode.fitFailed)
+                    worst = max(worst, .failed)
                 }
             }
             guard !origins.isEmpty else {
@@ -169,7 +169,7 @@ struct PanelBacktestRun {
         case .csv: print(PanelBacktestReport.csv(summaries).text, terminator: "")
         case .json: print(PanelBacktestReport.json(summaries).rendered())
         }
-        if worst != 0 { throw ExitCode(worst) }
+        if worst != .success { throw ExitCode(worst.rawValue) }
     }
 
     func cutoffYears(lastYear: Int) throws -> [Int] {

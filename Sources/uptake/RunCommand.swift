@@ -34,56 +34,24 @@ struct RunCommand: ParsableCommand {
     func validate() throws { try simulation.check() }
 
     func run() throws {
+        let results = ResultsFolder(out)
+        try results.checkUsable()
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
-        var summaryRows: [[String]] = []
         let progress = BatchProgress()
-        let out = self.out
-        let (_, exitCode) = try batch.run(inputs, persist: { outcome in
+        var (_, status) = try batch.run(inputs, persist: { outcome in
             // On the forecasting thread: the scenario's files.
-            let writeClock = ContinuousClock()
-            let started = writeClock.now
-            let folder = (out as NSString).appendingPathComponent(outcome.scenario.id)
-            let result = outcome.result
-            // One buffer for the four documents: its storage grows once, for forecast.csv.
-            var text = ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).document
-            try Self.write(text, folder, "forecast.csv")
-            text = FeasibilityTable.table(scenario: outcome.scenario.id, forecasts: result.forecasts, reusing: text.take()).document
-            try Self.write(text, folder, "feasibility.csv")
-            text = FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
-                                  draws: result.parameterDraws, reusing: text.take()).document
-            try Self.write(text, folder, "fit.csv")
-            text = FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions,
-                                reusing: text.take())
-            try Self.write(text, folder, "fan.svg")
-            let elapsed = writeClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            let manifest = RunManifest(toolVersion: Uptake.version, scenario: outcome.scenario, result: result,
-                                       assumptions: outcome.assumptions, timings: outcome.timings + [("write", seconds)])
-            try Self.write(manifest.json, folder, "run.json")
-        }) { outcome, index, total in
-            // In file order: the summary and the progress.
-            summaryRows += FeasibilityTable.rows(scenario: outcome.scenario.id, forecasts: outcome.result.forecasts)
+            try results.write(outcome, toolVersion: Uptake.version)
+        }, onFailure: { printError("error: \($0)") }) { outcome, index, total in
             let verdicts = outcome.result.forecasts.first?.feasibility.map(\.verdict.rawValue).joined(separator: ", ") ?? ""
             progress.advance(index, of: total, outcome.scenario.id, status: verdicts)
         }
         progress.finish()
-        // The summary describes this batch, even when nothing in it succeeded: a stale summary
-        // from an earlier run must not survive.
-        try Self.write(FeasibilityTable.table(rows: summaryRows).text, out, "summary.csv")
-        if exitCode != 0 { throw ExitCode(exitCode) }
-    }
-
-    private static func write(_ text: String, _ folder: String, _ name: String) throws {
-        var buffer = TextBuffer()
-        buffer.append(text)
-        try write(buffer, folder, name)
-    }
-
-    private static func write(_ text: TextBuffer, _ folder: String, _ name: String) throws {
-        let path = (folder as NSString).appendingPathComponent(name)
-        do { try AtomicFile.write(text, to: path) } catch {
-            throw InputError("cannot write \(path): \(error.localizedDescription)")
+        // Rebuilt from the folders under --out: this batch's scenarios and earlier ones'.
+        for problem in try results.writeSummary() {
+            printError("error: \(problem)")
+            status = max(status, .badInput)
         }
+        if status != .success { throw ExitCode(status.rawValue) }
     }
 }
 

@@ -3,6 +3,8 @@ import Foundation
 import Forecasting
 import ForecastingAVX2
 import LinearAlgebra
+import Reporting
+import Scenarios
 
 /// The `uptake` command. This target is the only place that touches argv, stdout and exit
 /// codes (DESIGN.md, "Command line").
@@ -33,12 +35,6 @@ struct Uptake: ParsableCommand {
     )
 }
 
-/// Exit codes of the command-line contract (DESIGN.md).
-enum UptakeExitCode {
-    static let badInput: Int32 = 2
-    static let fitFailed: Int32 = 3
-}
-
 /// Bad input from the user: one line, exit code 2, no stack trace.
 struct InputError: Error, CustomStringConvertible {
     let description: String
@@ -58,7 +54,14 @@ enum UptakeMain {
             try command.run()
         } catch let error as InputError {
             printError("error: \(error.description)")
-            Uptake.exit(withError: ExitCode(UptakeExitCode.badInput))
+            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+        } catch let error as ScenarioError {
+            // A batch's input that does not exist or holds no scenario.
+            printError("error: \(error)")
+            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+        } catch let error as ResultsFolder.LayoutError {
+            printError("error: \(error)")
+            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
         } catch let error as ExitCode {
             Uptake.exit(withError: error)
         } catch {
@@ -77,7 +80,7 @@ enum UptakeMain {
                 .split(separator: "'", omittingEmptySubsequences: false).dropFirst().first
             printError("error: \(message)" + (helpCommand.map { " (see '\($0)')" } ?? ""))
             // ArgumentParser uses 64 (EX_USAGE) for usage errors; Uptake's contract says 2.
-            Uptake.exit(withError: ExitCode(UptakeExitCode.badInput))
+            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
         }
     }
 }

@@ -34,7 +34,7 @@ struct ValidateCommand: ParsableCommand {
                 invalid += 1
             }
         }
-        if invalid > 0 { throw ExitCode(UptakeExitCode.badInput) }
+        if invalid > 0 { throw ExitCode(ExitStatus.badInput.rawValue) }
     }
 }
 

@@ -40,7 +40,8 @@ final class LeverAndNoiseTests: XCTestCase {
         let undated = VariantLevers(id: "undated", growthMultiplier: .uniform(lower: 2, upper: 2.1))
         let request = ForecastFixtures.request(series, variants: [.baseline, early, undated], paths: 200)
         let result = try Forecaster.run(request)
-        XCTAssertTrue(result.assumptions.contains { $0.contains("before the last observation") })
+        XCTAssertTrue(result.assumptions.contains(.leversStartAtReference(variant: "early", requested: CalendarDate(iso: "2020-01-01")!,
+                                                                          reference: request.grid.referenceDate)))
         XCTAssertEqual(result.forecasts[1].median, result.forecasts[2].median)
         XCTAssertGreaterThan(result.forecasts[1].median[0], result.forecasts[0].median[0])
         // A clock doubled since 2020 would put 2023-04-30 past the inflection (> 900).

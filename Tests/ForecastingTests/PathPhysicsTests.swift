@@ -90,8 +90,8 @@ final class PathPhysicsTests: XCTestCase {
         XCTAssertTrue(result.fits[0].unconstrainedCovariance.elements.contains { $0.isNaN })
         XCTAssertTrue(result.forecasts[0].samples.allSatisfy { $0.allSatisfy(\.isFinite) })
         XCTAssertTrue(result.forecasts[0].quantiles.allSatisfy { $0.allSatisfy(\.isFinite) })
-        XCTAssertTrue(result.assumptions.contains { $0.contains("do not identify") }, "\(result.assumptions)")
-        XCTAssertTrue(result.assumptions.contains { $0.contains("Ornstein–Uhlenbeck") }, "\(result.assumptions)")
+        XCTAssertTrue(result.assumptions.contains(where: \.isUnidentifiedParameter), "\(result.assumptions)")
+        XCTAssertTrue(result.assumptions.contains(.meanReversionAssumed(minimumObservations: 5)), "\(result.assumptions)")
     }
 
     func testUnidentifiedParameterWithAPriorIsDrawnFromIt() throws {

@@ -81,10 +81,13 @@ final class AssumptionNotesTests: XCTestCase {
                                 forecast: ForecastSettings(horizon: CalendarDate(iso: "2026-12-31")!),
                                 variants: [VariantLevers(id: "push", growthMultiplier: .uniform(lower: 1.1, upper: 1.4))],
                                 path: "x.yaml", inputSHA256: "")
-        XCTAssertTrue(scenario.assumptionNotes.isEmpty)
+        XCTAssertTrue(scenario.inputAssumptions.isEmpty)
         scenario.launchAssumed = true
         scenario.launchNote = "why"
         scenario.variants[0].assumed = true
-        XCTAssertEqual(scenario.assumptionNotes, ["launch date 2021-01-01 assumed: why", "variant 'push' assumed"])
+        XCTAssertEqual(scenario.inputAssumptions, [InputAssumption(.launchDate(CalendarDate(iso: "2021-01-01")!), note: "why"),
+                                                   InputAssumption(.variant(id: "push"), note: nil)])
+        XCTAssertEqual(scenario.inputAssumptions.map(AssumptionText.sentence),
+                       ["launch date 2021-01-01 assumed: why", "variant 'push' assumed"])
     }
 }

@@ -1,0 +1,25 @@
+import Fitting
+
+/// A variant's levers (DESIGN.md, `variants`): from `from` on, the growth rate is multiplied,
+/// the ceiling multiplied, and the level shifted, each by a draw per path.
+public struct VariantLevers: Sendable, Equatable {
+    public var id: String
+    public var from: CalendarDate?
+    public var growthMultiplier: PriorDistribution?
+    public var ceilingMultiplier: PriorDistribution?
+    public var levelShift: PriorDistribution?
+    /// The variant is not in the source (a planner's what-if), with why.
+    public var assumed = false
+    public var note: String?
+
+    public init(id: String, from: CalendarDate? = nil, growthMultiplier: PriorDistribution? = nil,
+                ceilingMultiplier: PriorDistribution? = nil, levelShift: PriorDistribution? = nil) {
+        self.id = id
+        self.from = from
+        self.growthMultiplier = growthMultiplier
+        self.ceilingMultiplier = ceilingMultiplier
+        self.levelShift = levelShift
+    }
+
+    public static let baseline = VariantLevers(id: "baseline")
+}

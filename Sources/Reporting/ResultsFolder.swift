@@ -1,0 +1,124 @@
+import Foundation
+import Scenarios
+
+/// The results layout (DESIGN.md, "Outputs"), written and read in one place:
+///
+///     <root>/summary.csv            every target of every scenario folder under <root>
+///     <root>/<id>/forecast.csv      the fan, per variant and grid date
+///     <root>/<id>/feasibility.csv   a row per target × variant
+///     <root>/<id>/fit.csv           the fitted families and their parameter draws
+///     <root>/<id>/fan.svg           the chart
+///     <root>/<id>/run.json          what produced them (written last)
+///
+/// `summary.csv` is rebuilt from the scenario folders (those holding a run.json), in id
+/// order, so a failed or partial later batch never loses the rows of an earlier one, and
+/// the same scenarios give the same summary whatever order or batches they ran in.
+public struct ResultsFolder: Sendable {
+    public static let summaryName = "summary.csv"
+    public static let manifestName = "run.json"
+    public static let feasibilityName = "feasibility.csv"
+
+    public let root: String
+
+    public init(_ root: String) { self.root = root }
+
+    /// A folder holding a problem of the results layout: one line, naming the path.
+    public struct LayoutError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public func folder(for id: String) -> String { (root as NSString).appendingPathComponent(id) }
+
+    /// Throws unless `root` is a folder or can be created as one (an existing file is not).
+    public func checkUsable() throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), !isFolder.boolValue {
+            throw LayoutError(description: "\(root): is a file, not a folder; --out takes the folder the results go to")
+        }
+    }
+
+    /// Writes a scenario's five files, run.json last (on the calling thread: the batch calls
+    /// this on the thread that forecast the scenario). The write time goes into run.json.
+    public func write(_ outcome: ScenarioOutcome, toolVersion: String) throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let folder = folder(for: outcome.scenario.id)
+        let result = outcome.result
+        // One buffer for the four documents: its storage grows once, for forecast.csv.
+        var text = ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).document
+        try Self.write(text, folder, "forecast.csv")
+        text = FeasibilityTable.table(scenario: outcome.scenario.id, forecasts: result.forecasts, reusing: text.take()).document
+        try Self.write(text, folder, Self.feasibilityName)
+        text = FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
+                              draws: result.parameterDraws, reusing: text.take()).document
+        try Self.write(text, folder, "fit.csv")
+        text = FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions,
+                            reusing: text.take())
+        try Self.write(text, folder, "fan.svg")
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let manifest = RunManifest(toolVersion: toolVersion, scenario: outcome.scenario, result: result,
+                                   assumptions: outcome.assumptions,
+                                   timings: [("forecast", outcome.forecastSeconds), ("write", seconds)])
+        var buffer = text.take()
+        buffer.removeAll()
+        buffer.append(manifest.json)
+        try Self.write(buffer, folder, Self.manifestName)
+    }
+
+    /// The ids of the scenario folders under `root` (sub-folders holding a run.json), sorted.
+    public func scenarioIDs() -> [String] {
+        let files = FileManager.default
+        guard let names = try? files.contentsOfDirectory(atPath: root) else { return [] }
+        return names.filter { name in
+            guard !name.hasPrefix(".") else { return false }
+            var isFolder: ObjCBool = false
+            let manifest = ((root as NSString).appendingPathComponent(name) as NSString).appendingPathComponent(Self.manifestName)
+            return files.fileExists(atPath: manifest, isDirectory: &isFolder) && !isFolder.boolValue
+        }.sorted()
+    }
+
+    /// The feasibility rows of every scenario folder, in id order, as written; with the
+    /// folders whose feasibility.csv could not be read (one line each, naming the file).
+    public func summaryRows() -> (rows: [[String]], problems: [String]) {
+        var rows: [[String]] = [], problems: [String] = []
+        for id in scenarioIDs() {
+            let path = (folder(for: id) as NSString).appendingPathComponent(Self.feasibilityName)
+            do {
+                let records = try CSVReader.parse(CSVReader.text(of: path, what: "a feasibility table"))
+                guard let header = records.first, header.fields == FeasibilityTable.header else {
+                    problems.append("\(path): not a feasibility table of this version (its header differs)")
+                    continue
+                }
+                for record in records.dropFirst() {
+                    guard record.fields.count == FeasibilityTable.header.count else {
+                        problems.append("\(path):\(record.line): \(record.fields.count) fields, expected \(FeasibilityTable.header.count)")
+                        continue
+                    }
+                    rows.append(record.fields)
+                }
+            } catch let error as CSVReader.Malformed {
+                problems.append("\(path):\(error.line): \(error.message)")
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        return (rows, problems)
+    }
+
+    /// Rebuilds `summary.csv` from the scenario folders; returns the problems
+    /// ``summaryRows()`` found (the summary then holds the other folders' rows).
+    @discardableResult
+    public func writeSummary() throws -> [String] {
+        let (rows, problems) = summaryRows()
+        try Self.write(FeasibilityTable.table(rows: rows).document, root, Self.summaryName)
+        return problems
+    }
+
+    private static func write(_ text: TextBuffer, _ folder: String, _ name: String) throws {
+        let path = (folder as NSString).appendingPathComponent(name)
+        do { try AtomicFile.write(text, to: path) } catch {
+            throw LayoutError(description: "cannot write \(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -155,37 +155,6 @@ public enum Forecaster {
         return result
     }
 
-    private final class TargetSummary: @unchecked Sendable {
-        var feasibility: TargetFeasibility?
-    }
-
-    /// The per-date summaries of one variant. @unchecked: one summary runs at a time (the
-    /// simulation waits for the previous one before it starts the next), so there is never
-    /// concurrent access.
-    private final class SummaryState: @unchecked Sendable {
-        var own: ColumnSummarizer
-        var totals: ColumnSummarizer?
-        /// samples[p]: the first paths' values at each date.
-        var samples: [[Double]]
-
-        init(own: ColumnSummarizer, totals: ColumnSummarizer?, samples: Int) {
-            self.own = own
-            self.totals = totals
-            self.samples = [[Double]](repeating: [], count: samples)
-        }
-
-        func add(_ values: [[Double]], totals totalValues: [[Double]], batchSize: Int) {
-            own.add(values)
-            totals?.add(totalValues)
-            for p in samples.indices { samples[p].append(values[p / batchSize][p % batchSize]) }
-        }
-
-        func release() {
-            own = ColumnSummarizer(paths: 0, cdfValues: [])
-            totals = nil
-        }
-    }
-
     /// Simulates one variant grid point by grid point: all paths are advanced to the next
     /// grid date (workers over batches), then that date is summarised and forgotten, so
     /// memory grows with the paths, not with the steps.
@@ -210,7 +179,7 @@ public enum Forecaster {
         // Flow targets are compared with the running total unless they say otherwise: the CDF
         // at their values belongs to the total (``VariantForecast/cumulative``).
         let isFlow = simulator.isFlow
-        let state = SummaryState(
+        let state = GridSummaries(
             own: ColumnSummarizer(paths: paths, cdfValues: request.targets.filter { !isFlow || !$0.cumulative }.map(\.value)),
             totals: isFlow ? ColumnSummarizer(paths: paths, cdfValues: request.targets.filter(\.cumulative).map(\.value)) : nil,
             samples: min(request.sampleCount, paths))
@@ -243,36 +212,10 @@ public enum Forecaster {
         let recordedDraws = batches.flatMap(\.recordedDraws)
         for batch in batches { batch.releaseState(); batch.recordedDraws = [] }
 
-        let targetSummaries = request.targets.map { _ in TargetSummary() }
-        let targetWorkers = max(1, min(jobs, request.targets.count))
-        DispatchQueue.concurrentPerform(iterations: request.targets.isEmpty ? 0 : targetWorkers) { worker in
-            var sorter = RadixSort()
-            var j = worker
-            while j < request.targets.count {
-                let target = request.targets[j]
-                var reach = [Double](repeating: .infinity, count: paths)
-                var atDeadline: [Double] = []
-                let inForecast = simulator.targets[j].deadline != nil
-                if inForecast { atDeadline = [Double](repeating: 0, count: paths) }
-                for batch in batches {
-                    let times = batch.reachTimes, values = batch.deadlineValues, start = batch.start, count = batch.count
-                    for i in 0..<count {
-                        reach[start + i] = times[j * count + i]
-                        if inForecast { atDeadline[start + i] = values[j * count + i] }
-                    }
-                }
-                sorter.sort(&reach)
-                sorter.sort(&atDeadline)
-                targetSummaries[j].feasibility = TargetFeasibilityAnalysis.feasibility(
-                    target, variant: variant, series: series, referenceTime: simulator.referenceTime,
-                    deadlineValues: atDeadline, reachTimes: reach, paths: paths, thresholds: request.thresholds,
-                    flowPeriod: simulator.flows.period)
-                j += targetWorkers
-            }
-        }
-
+        let feasibility = TargetReachSummary.feasibility(request: request, series: series, simulator: simulator,
+                                                         batches: batches, variant: variant, jobs: jobs)
         var forecast = VariantForecast(variant: variant, grid: request.grid, own: ownSummary,
-                                       feasibility: targetSummaries.map { $0.feasibility! }, samples: samples)
+                                       feasibility: feasibility, samples: samples)
         forecast.cumulative = totalsSummary
         return (forecast, batches.reduce(0) { $0 + $1.fallbackCount }, batches.reduce(0) { $0 + $1.sanitisedCount },
                 recordedDraws)

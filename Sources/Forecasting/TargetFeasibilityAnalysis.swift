@@ -9,7 +9,8 @@ import Fitting
 /// - Met in the data: an observation at or above the value on or before the deadline gives
 ///   verdict `met`, P = 1 (standard error 0), and every date-reached quantile is the first
 ///   such observation's date.
-/// - A deadline not after the last observation, not met: P = 0, `off_track`.
+/// - A deadline not after the last observation, not met by it: P = 0, `missed` (if the
+///   data reach the value later, the date-reached quantiles are that observation's date).
 /// - Otherwise P = the share of paths at or above the value at the deadline itself (on a
 ///   month end, the path's value there; between two, the latent curve at the deadline and
 ///   the Ornstein–Uhlenbeck bridge, ``PathSimulator``), with Monte Carlo standard error
@@ -87,12 +88,12 @@ enum TargetFeasibilityAnalysis {
             return TargetFeasibility(target: target, variant: variant, pMeet: met ? 1 : 0, pMeetStandardError: 0,
                                      valueAtDeadline: valueAtDeadline,
                                      dateReached: (observed.date, observed.date, observed.date),
-                                     verdict: met ? .met : .offTrack)
+                                     verdict: met ? .met : .missed)
         }
         let dates = reachDates(reachTimes, paths: paths)
         guard !deadlineValues.isEmpty else {
             return TargetFeasibility(target: target, variant: variant, pMeet: 0, pMeetStandardError: 0,
-                                     valueAtDeadline: valueAtDeadline, dateReached: dates, verdict: .offTrack)
+                                     valueAtDeadline: valueAtDeadline, dateReached: dates, verdict: .missed)
         }
         // deadlineValues is sorted: the paths at or above the value are a suffix.
         let below = SampleQuantiles.countBelow(sorted: deadlineValues, target.value)

@@ -9,6 +9,10 @@ public struct VerdictThresholds: Sendable, Equatable {
     }
 }
 
+/// A target's verdict (DESIGN.md, "Feasibility"): by P(met) and the thresholds for a
+/// deadline still ahead; `met` or `missed` when the data already settle it.
 public enum Verdict: String, Sendable, CaseIterable {
     case onTrack = "on_track", atRisk = "at_risk", offTrack = "off_track", met
+    /// The deadline has passed in the data without the target being met.
+    case missed
 }

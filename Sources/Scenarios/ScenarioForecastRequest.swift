@@ -10,14 +10,17 @@ public extension Scenario {
     ///
     /// - The series comes from `AdoptionSeries.make` (kind, observed, error scale, launch,
     ///   ceiling, growth-rate, inflection and noise priors).
-    /// - The grid's reference date is the last observation, else the launch, else `reference`.
+    /// - The grid's reference date is the last observation, else the launch.
     /// - Variants: the baseline first, then the scenario's own.
     /// - `models: auto` is resolved here, from the observations this request fits (a
     ///   backtest's truncated series), not when the file was read.
     ///
-    /// Throws a ``ScenarioError`` (at the file, without a line) when the series cannot be
-    /// built or there is no reference date.
-    func forecastRequest(reference: CalendarDate? = nil) throws -> ForecastRequest {
+    /// Input checks are the loader's, made once, at the line and column
+    /// (``ScenarioCrossChecks``): a scenario from ``ScenarioLoader`` — or truncated from one,
+    /// as a backtest does — always gives a request. The two throws below are for a scenario
+    /// built in code (a panel's cells): `AdoptionSeries.make`'s message, or no reference
+    /// date, as a ``ScenarioError`` at the file, without a line.
+    func forecastRequest() throws -> ForecastRequest {
         let series: AdoptionSeries
         do {
             series = try AdoptionSeries.make(
@@ -29,7 +32,7 @@ public extension Scenario {
         } catch let error as ObservationError {
             throw ScenarioError(file: path, message: error.description)
         }
-        guard let referenceDate = observations.last?.date ?? launch ?? reference else {
+        guard let referenceDate = observations.last?.date ?? launch else {
             throw ScenarioError(file: path, message: "no reference date: the scenario has neither observations nor a launch date")
         }
         let grid = ForecastGrid(referenceDate: referenceDate, horizon: forecast.horizon, step: forecast.step)

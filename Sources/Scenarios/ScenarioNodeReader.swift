@@ -19,6 +19,12 @@ struct SourceLocation: Sendable {
 /// Paths in messages are dotted keys with 1-based list positions, e.g. `observations[2].value`.
 struct NodeReader {
     let file: String
+    /// Where each key belongs, for an unknown key that is valid elsewhere (``topLevel`` or a
+    /// section path such as `forecast`); see ``ScenarioParser/placement``.
+    var placement: [String: String] = [:]
+
+    /// The placement of a top-level key.
+    static let topLevel = ""
 
     func location(_ node: Node?) -> SourceLocation {
         SourceLocation(file: file, line: node?.mark?.line, column: node?.mark?.column)
@@ -59,7 +65,13 @@ struct NodeReader {
             guard allowed.contains(key) else {
                 let place = path.isEmpty ? "" : " in \(path)"
                 var message = "unknown key '\(key)'\(place)"
-                if let suggestion = NearestName.suggest(key, among: allowed) {
+                if let home = placement[key], home != path {
+                    // Valid in another section: most likely mis-indented.
+                    message = home == Self.topLevel
+                        ? "'\(key)' is a top-level key, not part of \(path): move it to the start of its line"
+                        : path.isEmpty ? "'\(key)' belongs under \(home), not at the top level: indent it below '\(home.split(separator: ".").last!):'"
+                        : "'\(key)' belongs under \(home), not in \(path): check its indentation"
+                } else if let suggestion = NearestName.suggest(key, among: allowed) {
                     message += "; did you mean '\(suggestion)'?"
                 } else {
                     message += "; valid keys: \(allowed.joined(separator: ", "))"
@@ -146,7 +158,7 @@ struct NodeReader {
     /// One of a few words, suggesting the nearest when it is none of them.
     func choice<T>(_ node: Node, _ path: String, _ options: [(String, T)]) throws -> T {
         let names = options.map(\.0)
-        let listed = names.count == 2 ? "\(names[0]) or \(names[1])" : names.joined(separator: ", ")
+        let listed = names.dropLast().joined(separator: ", ") + (names.count > 1 ? " or " : "") + names.last!
         let scalar = try scalar(node, path, expected: listed)
         if let match = options.first(where: { $0.0 == scalar.string }) { return match.1 }
         var message = "\(path) must be \(listed), got '\(scalar.string)'"

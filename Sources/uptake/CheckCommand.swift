@@ -12,12 +12,13 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Prints one line per target and variant: scenario, target, deadline, P(met), the \
             median date reached and the verdict (on_track P ≥ 0.8, at_risk P ≥ 0.2, off_track, \
-            or met in the data; thresholds from the scenario's verdict: block). Assumed targets \
+            met in the data, or missed: the deadline passed in the data unmet; thresholds from \
+            the scenario's verdict: block). Assumed targets \
             are marked. Nothing is written to disk.
 
             --format csv prints exactly the columns of feasibility.csv.
 
-            Exit codes: 0 ok; 1 with --strict when a target is off track; 2 bad input; 3 a \
+            Exit codes: 0 ok; 1 with --strict when a target is off track or missed; 2 bad input; 3 a \
             forecast failed.
 
             Example:
@@ -33,7 +34,7 @@ struct CheckCommand: ParsableCommand {
     @Option(help: "table, csv (feasibility.csv's columns) or json.")
     var format: OutputFormat = .table
 
-    @Flag(help: "Exit with 1 if any target is off track.")
+    @Flag(help: "Exit with 1 if any target is off track or missed.")
     var strict = false
 
     @OptionGroup var simulation: SimulationOptions
@@ -54,7 +55,7 @@ struct CheckCommand: ParsableCommand {
             print(table(outcomes), terminator: "")
         }
         var status = batchStatus
-        if strict && outcomes.contains(where: { $0.feasibility.contains { $0.verdict == .offTrack } }) {
+        if strict && outcomes.contains(where: { $0.feasibility.contains { [.offTrack, .missed].contains($0.verdict) } }) {
             status = max(status, .flagged)
         }
         if status != .success { throw ExitCode(status.rawValue) }

@@ -9,7 +9,8 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check scenario files for errors without running them.",
         discussion: """
             Prints 'ok' per valid file, or one error line (file:line:column: what is wrong and \
-            what would be valid) per invalid one. Exit code 2 if any file is invalid.
+            what would be valid) per invalid one, exactly as run would reject it (an id used by \
+            two files of the batch included). Exit code 2 if any file is invalid.
 
             Example:
               uptake validate Scenarios/
@@ -20,22 +21,25 @@ struct ValidateCommand: ParsableCommand {
     var inputs: [String]
 
     func run() throws {
-        let files: [String]
-        do { files = try ScenarioLoader.expand(inputs) } catch { throw InputError("\(error)") }
-        if files.isEmpty { throw InputError("no scenario files (*.yaml, *.yml, *.json) in \(inputs.joined(separator: ", "))") }
-        var invalid = 0
-        for file in files {
+        // The batch's own loading — file errors and duplicate ids reported, the rest go on —
+        // so that validate passes exactly what run accepts.
+        let batch = ScenarioBatch(paths: nil, seed: nil, jobs: 1)
+        let status = try batch.forEachScenario(inputs, onFailure: { printError("error: \($0)") }) { scenario, file, _, _ in
             do {
-                let scenario = try ScenarioLoader.load(path: file)
                 _ = try scenario.forecastRequest()
-                print("ok  \(file)  (\(scenario.id): \(scenario.observations.count) observations, \(scenario.targets.count) targets)")
             } catch {
                 printError("error: \(error)")
-                invalid += 1
+                return .badInput
             }
+            print("ok  \(file)  (\(scenario.id): \(Self.count(scenario.observations.count, "observation")), "
+                + "\(Self.count(scenario.targets.count, "target")))")
+            return .success
         }
-        if invalid > 0 { throw ExitCode(ExitStatus.badInput.rawValue) }
+        if status != .success { throw ExitCode(status.rawValue) }
     }
+
+    /// "1 observation", "2 observations".
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }
 
 /// `uptake init ID`: a commented scenario template that validates.

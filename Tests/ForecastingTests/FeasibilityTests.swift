@@ -55,14 +55,26 @@ final class FeasibilityTests: XCTestCase {
         XCTAssertEqual(f.dateReached.q90, f.dateReached.q10)
     }
 
-    func testPassedDeadlineNotMetIsOffTrack() throws {
+    /// DESIGN.md: a target "whose deadline passed unmet" is missed, not off track.
+    func testPassedDeadlineNotMetIsMissed() throws {
         let request = ForecastFixtures.request(series, targets: [target(900, "2022-12-31")], paths: 200)
         let f = try Forecaster.run(request).forecasts[0].feasibility[0]
         XCTAssertEqual(f.pMeet, 0)
-        XCTAssertEqual(f.verdict, .offTrack)
+        XCTAssertEqual(f.pMeetStandardError, 0)
+        XCTAssertEqual(f.verdict, .missed)
         // The value at a past deadline is the observations' (between ~397 and ~436).
         XCTAssertEqual(f.valueAtDeadline.q50, f.valueAtDeadline.q05)
         XCTAssert((380...450).contains(f.valueAtDeadline.q50), "\(f.valueAtDeadline)")
+    }
+
+    /// Reached in the data, but after the deadline: missed, with the date it was reached.
+    func testTargetReachedInTheDataAfterItsDeadlineIsMissed() throws {
+        // 300 is first reached at the 2022-06-30 observation; the deadline is a month before.
+        let request = ForecastFixtures.request(series, targets: [target(300, "2022-05-31")], paths: 200)
+        let f = try Forecaster.run(request).forecasts[0].feasibility[0]
+        XCTAssertEqual(f.verdict, .missed)
+        XCTAssertEqual(f.pMeet, 0)
+        XCTAssertEqual(f.dateReached.q50, CalendarDate(iso: "2022-06-30"))
     }
 
     /// P is the share of paths at or above the value at the deadline and the standard error

@@ -168,6 +168,33 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertNotEqual(s.inputSHA256, SHA256.hex(Array(yaml.utf8)))
     }
 
+    /// Windows Notepad saves UTF-8 with a byte-order mark: YAML and JSON load as without it,
+    /// columns are those an editor shows, and the hash is of the file's bytes as they are.
+    func testByteOrderMarkIsSkipped() throws {
+        let folder = try ScratchFolder()
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let yaml = bom + Array(minimalScenario.utf8)
+        let yamlPath = folder.path + "/bom.yaml"
+        try Data(yaml).write(to: URL(fileURLWithPath: yamlPath))
+        let s = try ScenarioLoader.load(path: yamlPath)
+        XCTAssertEqual(s.id, "test")
+        XCTAssertEqual(s.observations.count, 2)
+        XCTAssertEqual(s.inputSHA256, SHA256.hex(yaml))
+
+        let json = #"{"id": "j", "metric": {"name": "n", "kind": "count"}, "observations": [{"date": "2022-07-25", "value": 168}], "#
+            + #""forecast": {"horizon": "2026-12-31"}}"#
+        let jsonPath = folder.path + "/bom.json"
+        try Data(bom + Array(json.utf8)).write(to: URL(fileURLWithPath: jsonPath))
+        XCTAssertEqual(try ScenarioLoader.load(path: jsonPath).id, "j")
+
+        let bad = bom + Array(minimalScenario.replacingOccurrences(of: "id: test", with: "id: Te st").utf8)
+        try Data(bad).write(to: URL(fileURLWithPath: yamlPath))
+        XCTAssertThrowsError(try ScenarioLoader.load(path: yamlPath)) { error in
+            XCTAssertEqual((error as? ScenarioError)?.line, 1)
+            XCTAssertEqual((error as? ScenarioError)?.column, 5, "after 'id: ', the mark not counted")
+        }
+    }
+
     func testDataCSVWithDateColumn() throws {
         let folder = try ScratchFolder()
         try folder.write("d.csv", "\u{FEFF}date,value,note\r\n2022-07-25,168,\"four markets, QR\"\r\n\r\n2023-01-31,200,\r\n")
@@ -234,10 +261,9 @@ final class ScenarioLoaderTests: XCTestCase {
         for line in yaml.split(separator: "\n") where line.first?.isLetter == true {
             XCTAssertTrue(line.contains("#"), "no comment: \(line)")
         }
-        let keys = ScenarioParser.topKeys + ScenarioParser.metricKeys + ScenarioParser.ceilingKeys
-            + ScenarioParser.observationKeys + ScenarioParser.targetKeys + ScenarioParser.priorKeys
-            + ScenarioParser.inflectionKeys + ScenarioParser.forecastKeys + ScenarioParser.verdictKeys
-            + ScenarioParser.variantKeys + ScenarioParser.distributionKeys
+        let keys = ScenarioParser.topKeys + MetricSection.keys + CeilingEntry.keys + LaunchEntry.keys
+            + ObservationsSection.keys + TargetsSection.keys + PriorsSection.keys + PriorsSection.inflectionKeys
+            + ForecastSection.keys + VerdictSection.keys + VariantsSection.keys + NodeReader.distributionKeys
         for key in keys { XCTAssertTrue(yaml.contains(key), key) }
         XCTAssertTrue(yaml.contains("`data: file.csv`"))
     }
@@ -266,9 +292,9 @@ final class ScenarioLoaderTests: XCTestCase {
 
     func testNearestKeySuggestion() {
         XCTAssertEqual(NearestName.suggest("obsrvations", among: ScenarioParser.topKeys), "observations")
-        XCTAssertEqual(NearestName.suggest("horizn", among: ScenarioParser.forecastKeys), "horizon")
+        XCTAssertEqual(NearestName.suggest("horizn", among: ForecastSection.keys), "horizon")
         XCTAssertEqual(NearestName.suggest("Title", among: ScenarioParser.topKeys), "title")
-        XCTAssertEqual(NearestName.suggest("growth-rate", among: ScenarioParser.priorKeys), "growth_rate")
+        XCTAssertEqual(NearestName.suggest("growth-rate", among: PriorsSection.keys), "growth_rate")
         XCTAssertEqual(NearestName.suggest("tagrets", among: ScenarioParser.topKeys), "targets")
         XCTAssertNil(NearestName.suggest("colour", among: ScenarioParser.topKeys))
         XCTAssertEqual(NearestName.distance("kitten", "sitting"), 3)

@@ -49,6 +49,16 @@ final class ScenarioValidationTests: XCTestCase {
         assertError(yaml, "unknown key 'colour' in forecast; valid keys: horizon, step, paths, seed", at: "colour")
     }
 
+    /// A key written at the wrong level (mis-indented) is named with the section it belongs to.
+    func testMisplacedKeyNamesItsSection() {
+        let outdented = replacing("  kind: count", with: "kind: count")
+        assertError(outdented, "'kind' belongs under metric, not at the top level: indent it below 'metric:'", at: "kind")
+        let indented = replacing("  horizon: 2026-12-31", with: "  horizon: 2026-12-31\n  targets: []")
+        assertError(indented, "'targets' is a top-level key, not part of forecast: move it to the start of its line", at: "targets")
+        let nested = replacing("  kind: count", with: "  kind: count\n  ceiling: {max: 600, min: 500, unit: x}")
+        assertError(nested, "'unit' belongs under metric, not in metric.ceiling: check its indentation", at: "unit")
+    }
+
     func testEmptyFile() {
         guard let error = loadError("# nothing here\n") else { return }
         XCTAssertEqual(error.line, 1)
@@ -89,7 +99,7 @@ final class ScenarioValidationTests: XCTestCase {
 
     func testUnknownStep() {
         let yaml = replacing("  horizon: 2026-12-31", with: "  horizon: 2026-12-31\n  step: weekly")
-        assertError(yaml, "forecast.step must be month, quarter, year, got 'weekly'", at: "weekly")
+        assertError(yaml, "forecast.step must be month, quarter or year, got 'weekly'", at: "weekly")
     }
 
     func testAssumedMustBeBoolean() {
@@ -184,7 +194,7 @@ final class ScenarioValidationTests: XCTestCase {
     func testShareAboveOneAsFraction() {
         let yaml = replacing("kind: count", with: "kind: share\n  unit: fraction").replacingOccurrences(of: "value: 168", with: "value: 0.4")
             .replacingOccurrences(of: "value: 250", with: "value: 1.5")
-        assertError(yaml, "observations[2].value must be between 0 and 1 (a share in fraction), got 1.5", at: "1.5")
+        assertError(yaml, "observations[2].value must be between 0 and 1 (a share as a fraction of 1), got 1.5", at: "1.5")
     }
 
     func testObservationBeforeLaunch() {
@@ -194,7 +204,7 @@ final class ScenarioValidationTests: XCTestCase {
 
     func testObservationAboveFixedCeiling() {
         let yaml = replacing("  kind: count", with: "  kind: count\n  ceiling: 200")
-        assertError(yaml, "observations[2].value 250 is above metric.ceiling (200); raise the ceiling or check the value", at: "250")
+        assertError(yaml, "observations[2].value 250 is above metric.ceiling (200); raise metric.ceiling or check the value", at: "250")
     }
 
     func testCountAboveItsWhole() {
@@ -212,7 +222,36 @@ final class ScenarioValidationTests: XCTestCase {
     func testTargetAboveFixedCeiling() {
         let yaml = replacing("  kind: count", with: "  kind: count\n  ceiling: 542")
             + "targets:\n  - {value: 600, by: 2025-12-31, label: too many}\n"
-        assertError(yaml, "targets[1].value 600 is above metric.ceiling (542) and can never be met; lower the target or raise the ceiling", at: "600")
+        assertError(yaml, "targets[1].value 600 is above metric.ceiling (542) and can never be met under the stated ceiling; lower the target or raise metric.ceiling", at: "600")
+    }
+
+    func testTargetAboveCeilingRangeMax() {
+        let yaml = replacing("  kind: count", with: "  kind: count\n  ceiling: {min: 400, max: 550}")
+            + "targets:\n  - {value: 600, by: 2025-12-31, label: too many}\n"
+        assertError(yaml, "targets[1].value 600 is above metric.ceiling.max (550) and can never be met under the stated ceiling; lower the target or raise metric.ceiling.max", at: "600")
+        let within = replacing("  kind: count", with: "  kind: count\n  ceiling: {min: 400, max: 550}")
+            + "targets:\n  - {value: 550, by: 2025-12-31}\n"
+        XCTAssertNoThrow(try ScenarioLoader.load(contents: within, path: "t.yaml"))
+    }
+
+    /// A range whose max is below the data: the observation above it is named.
+    func testCeilingRangeMaxBelowTheData() {
+        let yaml = replacing("  kind: count", with: "  kind: count\n  ceiling: {min: 200, max: 240}")
+        assertError(yaml, "observations[2].value 250 is above metric.ceiling.max (240); raise metric.ceiling.max or check the value", at: "250")
+    }
+
+    /// DESIGN.md: "values of a percent share that are all ≤ 1 (probably fractions: say so)".
+    func testPercentShareGivenAsFractions() {
+        let yaml = replacing("kind: count", with: "kind: share\n  unit: percent").replacingOccurrences(of: "value: 168", with: "value: 0.41")
+            .replacingOccurrences(of: "value: 250", with: "value: 0.47") + "targets:\n  - {value: 90, by: 2025-12-31}\n"
+        assertError(yaml, "metric.unit is percent, but every observation is at most 1 (largest 0.47): the values look like fractions of 1; "
+                    + "a percent metric takes 47 for 47 % (multiply them by 100, or use unit: fraction)", at: "percent")
+        // The same values as a fraction, a percent series that passes 1 %, and zeros, are fine.
+        XCTAssertNoThrow(try ScenarioLoader.load(contents: yaml.replacingOccurrences(of: "unit: percent", with: "unit: fraction")
+            .replacingOccurrences(of: "value: 90", with: "value: 0.9"), path: "t.yaml"))
+        XCTAssertNoThrow(try ScenarioLoader.load(contents: yaml.replacingOccurrences(of: "value: 0.47", with: "value: 1.5"), path: "t.yaml"))
+        XCTAssertNoThrow(try ScenarioLoader.load(contents: yaml.replacingOccurrences(of: "value: 0.41", with: "value: 0")
+            .replacingOccurrences(of: "value: 0.47", with: "value: 0"), path: "t.yaml"))
     }
 
     func testTargetAbove100Percent() {
@@ -301,14 +340,24 @@ final class ScenarioValidationTests: XCTestCase {
 
     func testBothObservationsAndData() {
         let yaml = minimalScenario + "data: x.csv\n"
-        assertError(yaml, "give either observations or data, not both", at: "data:")
+        assertError(yaml, "give either observations or data: file.csv, not both", at: "data:")
     }
 
     // MARK: data files
 
     func testMissingDataFile() {
         let yaml = "id: test\nmetric: {name: n, kind: count}\ndata: nowhere.csv\nforecast: {horizon: 2026-12-31}\n"
-        assertError(yaml, "data file 'nowhere.csv' not found (looked for nowhere.csv); the path is relative to the scenario file", at: "nowhere.csv")
+        assertError(yaml, "data file 'nowhere.csv' not found; the path is relative to the scenario file", at: "nowhere.csv")
+    }
+
+    /// The folder looked in is named once, not the path twice.
+    func testMissingDataFileInAFolder() throws {
+        let folder = try ScratchFolder()
+        let scenario = try folder.write("s.yaml", "id: s\nmetric: {name: n, kind: count}\ndata: data/d.csv\nforecast: {horizon: 2030-12-31}\n")
+        XCTAssertThrowsError(try ScenarioLoader.load(path: scenario)) { error in
+            XCTAssertEqual(error as? ScenarioError, ScenarioError(file: scenario, line: 3, column: 7,
+                message: "data file 'data/d.csv' not found in \(folder.path)/data/; the path is relative to the scenario file"))
+        }
     }
 
     func testCSVErrorsNameTheCSVLine() throws {

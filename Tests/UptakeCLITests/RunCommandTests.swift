@@ -29,7 +29,7 @@ final class RunCommandTests: XCTestCase {
     static let feasibilityHeader = "scenario,variant,target_label,target_value,deadline,assumed,p_meet,p_meet_se,value_at_deadline_q05,value_at_deadline_q50,value_at_deadline_q95,date_reached_q10,date_reached_q50,date_reached_q90,verdict"
     static let fitHeader = "family,parameter,estimate,std_error,ci_low,ci_high,aicc,weight,diagnostics"
     static let resultFiles = ["fan.svg", "feasibility.csv", "fit.csv", "forecast.csv", "run.json"]
-    static let verdicts: Set<String> = ["on_track", "at_risk", "off_track", "met"]
+    static let verdicts: Set<String> = ["on_track", "at_risk", "off_track", "met", "missed"]
     /// The 23 hub levels: 0.01, 0.025, 0.05, 0.10, 0.15, …, 0.90, 0.95, 0.975, 0.99.
     static let hubLevels: [Double] = [0.01, 0.025] + (1...19).map { Double($0) * 0.05 } + [0.975, 0.99]
 
@@ -273,6 +273,7 @@ final class RunCommandTests: XCTestCase {
             case "on_track": XCTAssertGreaterThanOrEqual(p, 0.8)
             case "at_risk": XCTAssertTrue(p >= 0.2 && p < 0.8, "at_risk with P = \(p)")
             case "off_track": XCTAssertLessThan(p, 0.2)
+            case "missed": XCTAssertEqual(p, 0)
             default: XCTAssertEqual(p, 1)
             }
         }

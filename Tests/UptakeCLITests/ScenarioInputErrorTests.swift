@@ -203,6 +203,68 @@ final class ScenarioInputErrorTests: XCTestCase {
                        message: ["data file 'data/missing.csv' not found"]))
     }
 
+    /// DESIGN.md: "values of a percent share that are all ≤ 1 (probably fractions: say so)" —
+    /// 0.47 with `unit: percent` and a target of 90 would otherwise give a confident verdict.
+    func testPercentShareGivenAsFractions() throws {
+        let yaml = Self.scenario(id: "fractions", metric: "  name: users_pct\n  kind: share\n  unit: percent",
+                                 first: "  - {date: 2023-01-31, value: 0.41}", second: "  - {date: 2023-06-30, value: 0.47}",
+                                 target: "  - {value: 90, by: 2025-12-31}")
+        try check(Case(id: "fractions", yaml: yaml, line: "unit: percent", token: "percent",
+                       message: ["look like fractions of 1", "a percent metric takes 47 for 47 %"]))
+    }
+
+    /// A target above a ceiling range's max can never be met under that ceiling.
+    func testTargetAboveCeilingRangeMax() throws {
+        let yaml = Self.scenario(id: "range-target", metric: "  name: users\n  kind: count\n  ceiling: {min: 400, max: 450}",
+                                 target: "  - {value: 500, by: 2025-12-31}")
+        try check(Case(id: "range-target", yaml: yaml, line: "value: 500", token: "500",
+                       message: ["above metric.ceiling.max (450)", "can never be met"]))
+    }
+
+    /// A ceiling range whose max is below the data.
+    func testCeilingRangeBelowTheData() throws {
+        let yaml = Self.scenario(id: "range-data", metric: "  name: users\n  kind: count\n  ceiling: {min: 120, max: 150}",
+                                 target: "  - {value: 140, by: 2025-12-31}")
+        try check(Case(id: "range-data", yaml: yaml, line: "value: 200", token: "200",
+                       message: ["above metric.ceiling.max (150)"]))
+    }
+
+    /// A scenario saved by Windows Notepad starts with a UTF-8 byte-order mark: YAML and JSON
+    /// alike validate, and the YAML one runs.
+    func testScenarioWithAByteOrderMark() throws {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let goodPath = directory.appendingPathComponent(Self.goodName).path
+        let yaml = try Data(contentsOf: URL(fileURLWithPath: goodPath))
+        try Data(bom + yaml).write(to: URL(fileURLWithPath: goodPath))
+        let json = #"{"id": "bom-json", "metric": {"name": "n", "kind": "count"}, "#
+            + #""observations": [{"date": "2023-01-31", "value": 100}], "forecast": {"horizon": "2026-12-31"}}"#
+        let jsonPath = directory.appendingPathComponent("bom.json").path
+        try Data(bom + Array(json.utf8)).write(to: URL(fileURLWithPath: jsonPath))
+
+        let validated = try ExecutableRunner.run("uptake", ["validate", goodPath, jsonPath], timeout: 120)
+        XCTAssertEqual(validated.exitCode, 0, validated.stderr)
+        XCTAssertEqual(validated.stderr, "")
+        XCTAssertEqual(validated.stdout.split(separator: "\n").filter { $0.hasPrefix("ok  ") }.count, 2, validated.stdout)
+
+        let out = directory.appendingPathComponent("Results")
+        let run = try ExecutableRunner.run("uptake", ["run", goodPath, "--paths", "2000", "--out", out.path], timeout: 120)
+        XCTAssertEqual(run.exitCode, 0, run.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(Self.goodID + "/feasibility.csv").path))
+    }
+
+    /// `validate` rejects what `run` rejects: an id that two files of the batch use, naming
+    /// both; and it counts in words a planner reads ("1 observation", not "1 observations").
+    func testValidateReportsADuplicateIDNamingBothFiles() throws {
+        let goodPath = directory.appendingPathComponent(Self.goodName).path
+        let copyPath = directory.appendingPathComponent("copy.yaml").path
+        try FileManager.default.copyItem(atPath: goodPath, toPath: copyPath)
+        let result = try ExecutableRunner.run("uptake", ["validate", goodPath, copyPath], timeout: 120)
+        XCTAssertEqual(result.exitCode, 2, result.stderr)
+        XCTAssertEqual(result.stderr,
+                       "error: \(copyPath): id '\(Self.goodID)' is also used by \(goodPath); ids must be unique in a batch\n")
+        XCTAssertEqual(result.stdout, "ok  \(goodPath)  (\(Self.goodID): 1 observation, 1 target)\n")
+    }
+
     /// `validate` reports every bad file the same way, one line each, and still says ok for
     /// the good one.
     func testValidateReportsEveryBadFileAndTheGoodOne() throws {

@@ -22,7 +22,7 @@ public struct RunManifest: Sendable {
 
     public var json: String {
         let families: [JSONValue] = zip(result.fits, result.weights).map { fit, weight in
-            .object([("family", .string(fit.family.rawValue)), ("weight", .number(weight)),
+            .object([("family", .string(fit.family.rawValue)), ("weight", .number(CSVTable.rounded(weight))),
                      ("converged", .bool(fit.converged)), ("noise", .string(fit.noiseSource.rawValue)),
                      ("diagnostics", .array(fit.diagnostics.map { .string($0) }))])
         }
@@ -43,7 +43,7 @@ public struct RunManifest: Sendable {
             ("families", .array(families)),
             ("not_fitted", .array(failures)),
             ("assumptions", .array(assumptions.map { .string(AssumptionText.sentence($0)) })),
-            ("timings", .object(timings.map { ($0.0 + "_seconds", .number($0.1)) })),
+            ("timings", .object(timings.map { ($0.0 + "_seconds", .number(CSVTable.rounded($0.1))) })),
         ])
         return document.rendered() + "\n"
     }

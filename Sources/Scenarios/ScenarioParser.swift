@@ -50,6 +50,10 @@ struct ScenarioParser {
         guard ScenarioLoader.isValidID(id) else {
             throw reader.error(idNode, "id must use only lowercase letters, digits and '-' (e.g. vung-tau-market-qr), got '\(id)'")
         }
+        guard id.count <= ScenarioLoader.maximumIDLength else {
+            throw reader.error(idNode, "id is \(id.count) characters long; at most \(ScenarioLoader.maximumIDLength) "
+                + "(it names the scenario's results folder)")
+        }
         let title = try top.text("title"), location = try top.text("location"), source = try top.text("source")
 
         let metric = try MetricSection(try top.require("metric", "a mapping with at least name and kind"), reader)
@@ -81,6 +85,10 @@ struct ScenarioParser {
 }
 
 extension ScenarioLoader {
+    /// An id names a results folder; file systems allow 255 bytes in a name, and a planner
+    /// reads an id in a table.
+    public static let maximumIDLength = 100
+
     /// `[a-z0-9-]+`: an id names a Results/ folder.
     public static func isValidID(_ id: String) -> Bool {
         !id.isEmpty && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }

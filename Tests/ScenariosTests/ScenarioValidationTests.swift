@@ -168,6 +168,14 @@ final class ScenarioValidationTests: XCTestCase {
         assertError(yaml, "id must use only lowercase letters, digits and '-' (e.g. vung-tau-market-qr), got 'Vung Tau'", at: "Vung Tau")
     }
 
+    func testIDTooLongForAFolderName() {
+        let long = String(repeating: "a", count: 300)
+        let yaml = replacing("id: test", with: "id: \(long)")
+        assertError(yaml, "id is 300 characters long; at most 100 (it names the scenario's results folder)", at: long)
+        let longest = String(repeating: "b", count: 100)
+        XCTAssertEqual(try ScenarioLoader.load(contents: replacing("id: test", with: "id: \(longest)"), path: "t.yaml").id, longest)
+    }
+
     // MARK: observations
 
     func testDatesOutOfOrder() {

@@ -68,6 +68,33 @@ final class ResultsFolderTests: XCTestCase {
         XCTAssertEqual(try summaryIDs("out"), ["vung-tau-market-qr", "vung-tau-market-qr"])
     }
 
+    func testA300CharacterIDIsRejectedByValidateAndRunAndTheOthersRun() throws {
+        let long = String(repeating: "x", count: 300)
+        let scenario = try text("vung-tau-market-qr.yaml").replacingOccurrences(of: "id: vung-tau-market-qr", with: "id: \(long)")
+        try scenario.write(to: directory.appendingPathComponent("long.yaml"), atomically: true, encoding: .utf8)
+        let validate = try uptake(["validate", "long.yaml"])
+        XCTAssertEqual(validate.exitCode, 2)
+        XCTAssertTrue(validate.stderr.hasPrefix("error: long.yaml:"), validate.stderr)
+        XCTAssertTrue(validate.stderr.contains(": id is 300 characters long; at most 100"), validate.stderr)
+        let run = try uptake(["run", "long.yaml", "vinh-phuc-eid-accounts.yaml", "--paths", "300", "--out", "out"])
+        XCTAssertEqual(run.exitCode, 2)
+        XCTAssertEqual(try summaryIDs("out"), ["vinh-phuc-eid-accounts"])
+    }
+
+    func testRunJSONNumbersHaveAtMostTenSignificantDigits() throws {
+        let result = try uptake(["run", "vinh-phuc-eid-accounts.yaml", "--paths", "300", "--out", "out"])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        let json = try text("out/vinh-phuc-eid-accounts/run.json")
+        let numbers = json.split(whereSeparator: { ",\n[]{}".contains($0) })
+            .compactMap { $0.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } }
+            .filter { Double($0) != nil }
+        XCTAssertTrue(numbers.contains { $0.contains(".") }, json)
+        for number in numbers {
+            let digits = number.split(separator: "e").first!.filter(\.isNumber).drop { $0 == "0" }
+            XCTAssertLessThanOrEqual(digits.count, 10, number)
+        }
+    }
+
     func testOutNamingAFileIsOneLineAndExit2() throws {
         try "a file".write(to: directory.appendingPathComponent("taken"), atomically: true, encoding: .utf8)
         let result = try uptake(["run", "vung-tau-market-qr.yaml", "--paths", "300", "--out", "taken"])

@@ -83,6 +83,7 @@ public struct CSVDocument: Sendable {
     /// infinite/NaN are errors at the field, with a hint when the text shows why (a decimal
     /// comma, a semicolon- or tab-separated file).
     public func number(_ field: CSVField, column: String) throws(LocatedError) -> Double {
+        let column = PrintableText.cut(column)
         let text = Self.trimmed(field.text)
         guard !text.isEmpty else { throw error(at: field, "\(column) is empty; expected a number") }
         guard let x = Double(text) else {

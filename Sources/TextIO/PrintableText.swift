@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// PrintableText.quoted("12,5\r")                          // "'12,5\\r'"
-/// PrintableText.quoted(String(repeating: "x", count: 500)) // "'xxx…x…'" (60 characters and "…")
+/// PrintableText.quoted(String(repeating: "x", count: 500)) // "'xx…x…'": the first 60 x, then "…"
 /// ```
 public enum PrintableText {
     /// How many characters of a value a message repeats.

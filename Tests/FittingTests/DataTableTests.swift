@@ -61,6 +61,18 @@ final class DataTableTests: XCTestCase {
         XCTAssertEqual(t.column("a \"quoted\", name"), [2, 4])
     }
 
+    /// A long quoted cell with spaces inside its quotes is trimmed from both ends at once
+    /// (trimming it a character at a time took quadratic time): 800 KB in well under a second.
+    func testLongQuotedCellWithSpacesReadsInLinearTime() throws {
+        let spaces = String(repeating: " ", count: 400_000)
+        let text = "x,y\n1,\"" + spaces + "2.5" + spaces + "\"\n"
+        let start = DispatchTime.now().uptimeNanoseconds
+        let t = try XCTUnwrap(table(text))
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        XCTAssertEqual(t.column("y"), [2.5])
+        XCTAssertLessThan(seconds, 1, "800 KB in \(seconds) s")
+    }
+
     func testTrailingEmptyFieldsFromSpreadsheets() throws {
         let t = try XCTUnwrap(table("x,y,,\n1,2,,\n3,4\n"))
         XCTAssertEqual(t.columnNames, ["x", "y"])

@@ -2,7 +2,10 @@
 import PackageDescription
 
 // Layers (DESIGN.md): uptake (CLI) → Reporting → Scenarios → Forecasting → Fitting →
-// LinearAlgebra → CLinearAlgebra. Lower layers never import higher ones.
+// LinearAlgebra → CLinearAlgebra, and Fitting → TextIO. Lower layers never import higher ones.
+// TextIO is the one text-I/O layer, on Foundation alone: the CSV reader and its located errors
+// (`file:line:column: message`) that every input file goes through, and the output side (text
+// buffers, CSV writing, number format, JSON, atomic files).
 //
 // ForecastingAVX2 is Forecasting's four-lane Monte Carlo step built again for x86-64-v3 (AVX2,
 // FMA); only programs import it, and they install it at start-up when the processor has it
@@ -24,6 +27,7 @@ let package = Package(
         .library(name: "Fitting", targets: ["Fitting"]),
         .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "TextIO", targets: ["TextIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,15 +45,16 @@ let package = Package(
             // Swift's squareRoot() lowers to libm's sqrt, which nothing else pulls in.
             linkerSettings: [.linkedLibrary("m")]
         ),
-        .target(name: "Fitting", dependencies: ["LinearAlgebra"]),
+        .target(name: "TextIO"),
+        .target(name: "Fitting", dependencies: ["LinearAlgebra", "TextIO"]),
         .target(name: "Forecasting", dependencies: ["Fitting", "LinearAlgebra"]),
         .target(name: "ForecastingAVX2", dependencies: ["Forecasting"], swiftSettings: avx2Settings),
-        .target(name: "Scenarios", dependencies: ["Forecasting", "Fitting", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Reporting", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
+        .target(name: "Scenarios", dependencies: ["Forecasting", "Fitting", "TextIO", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Reporting", dependencies: ["Scenarios", "Forecasting", "Fitting", "TextIO"]),
         .executableTarget(
             name: "uptake",
             dependencies: [
-                "Fitting", "Forecasting", "ForecastingAVX2", "Scenarios", "Reporting",
+                "Fitting", "Forecasting", "ForecastingAVX2", "Scenarios", "Reporting", "TextIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,11 +64,16 @@ let package = Package(
         .executableTarget(name: "UptakeBenchmark",
                           dependencies: ["Fitting", "Forecasting", "ForecastingAVX2", "KernelFloor", "KernelFloorAVX2", "LinearAlgebra"],
                           path: "Benchmarks/UptakeBenchmark"),
+        // The String formatting the output writers replaced, kept as the reference their bytes
+        // are checked against (by TextIOTests and ReportingTests).
+        .target(name: "TextFormatReference", path: "Tests/TextFormatReference"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra"]),
+        .testTarget(name: "TextIOTests", dependencies: ["TextIO", "TextFormatReference", "LinearAlgebra"]),
+        .testTarget(name: "FittingTests", dependencies: ["Fitting", "LinearAlgebra", "TextIO"]),
         .testTarget(name: "ForecastingTests", dependencies: ["Forecasting", "ForecastingAVX2", "Fitting", "LinearAlgebra"]),
         .testTarget(name: "ScenariosTests", dependencies: ["Scenarios", "Forecasting", "Fitting"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scenarios", "Forecasting", "Fitting", "LinearAlgebra"]),
-        .testTarget(name: "UptakeCLITests", dependencies: ["uptake"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "Scenarios", "Forecasting", "Fitting", "LinearAlgebra",
+                                                          "TextIO", "TextFormatReference"]),
+        .testTarget(name: "UptakeCLITests", dependencies: ["uptake", "TextIO"]),
     ]
 )

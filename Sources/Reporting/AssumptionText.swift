@@ -2,6 +2,7 @@ import Fitting
 import Forecasting
 import Foundation
 import Scenarios
+import TextIO
 
 /// The one place assumptions are put in words: run.json lists these sentences, `check`
 /// and the fan chart count and name them, the report shows them.

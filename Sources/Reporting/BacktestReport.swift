@@ -1,6 +1,7 @@
 import Forecasting
 import Foundation
 import Scenarios
+import TextIO
 
 /// `uptake backtest` output: the summaries as a terminal table or CSV, and as JSON with every
 /// scored held-out observation.

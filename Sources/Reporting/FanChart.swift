@@ -2,6 +2,7 @@ import Fitting
 import Forecasting
 import Foundation
 import Scenarios
+import TextIO
 
 /// `fan.svg`: the baseline forecast as a fan chart — observations, the median, the 50 / 80 /
 /// 95 % bands, each target as a marker with its deadline as a dashed line, the other

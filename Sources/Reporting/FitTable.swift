@@ -1,5 +1,6 @@
 import Fitting
 import Forecasting
+import TextIO
 
 /// `fit.csv` (DESIGN.md, "Outputs"): one row per family × parameter,
 /// `family,parameter,estimate,std_error,ci_low,ci_high,aicc,weight,diagnostics`.

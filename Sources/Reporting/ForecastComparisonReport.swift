@@ -1,5 +1,6 @@
 import Forecasting
 import Foundation
+import TextIO
 
 /// `uptake compare` output: the rows of a ForecastComparison as CSV, JSON (with the summary)
 /// or a terminal table.

@@ -1,6 +1,7 @@
 import Fitting
 import Forecasting
 import Scenarios
+import TextIO
 
 /// `forecast.csv` (DESIGN.md, "Outputs"), long format, hubverse-compatible:
 /// `scenario,variant,location,target,reference_date,horizon,target_end_date,output_type,output_type_id,value`.

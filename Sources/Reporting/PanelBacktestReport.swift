@@ -1,6 +1,7 @@
 import Forecasting
 import Foundation
 import Scenarios
+import TextIO
 
 /// `uptake backtest --panel` output: per panel × cutoff × horizon (years after the cutoff),
 /// Uptake's and the naive trend's mean scores, as a table, CSV or JSON; and the per-cell

@@ -1,5 +1,6 @@
 import Foundation
 import Scenarios
+import TextIO
 
 /// The results layout (DESIGN.md, "Outputs"), written and read in one place:
 ///
@@ -85,20 +86,19 @@ public struct ResultsFolder: Sendable {
         for id in scenarioIDs() {
             let path = (folder(for: id) as NSString).appendingPathComponent(Self.feasibilityName)
             do {
-                let records = try CSVReader.parse(CSVReader.text(of: path, what: "a feasibility table"))
-                guard let header = records.first, header.fields == FeasibilityTable.header else {
+                let records = try CSVReader.records(in: TextFile.utf8(TextFile.bytes(atPath: path), file: path),
+                                                    file: path, mode: .strict)
+                guard let header = records.first, header.texts == FeasibilityTable.header else {
                     problems.append("\(path): not a feasibility table of this version (its header differs)")
                     continue
                 }
                 for record in records.dropFirst() {
-                    guard record.fields.count == FeasibilityTable.header.count else {
-                        problems.append("\(path):\(record.line): \(record.fields.count) fields, expected \(FeasibilityTable.header.count)")
+                    guard record.count == FeasibilityTable.header.count else {
+                        problems.append("\(path):\(record.line): \(record.count) fields, expected \(FeasibilityTable.header.count)")
                         continue
                     }
-                    rows.append(record.fields)
+                    rows.append(record.texts)
                 }
-            } catch let error as CSVReader.Malformed {
-                problems.append("\(path):\(error.line): \(error.message)")
             } catch {
                 problems.append("\(error)")
             }

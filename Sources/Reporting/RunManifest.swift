@@ -1,6 +1,7 @@
 import Fitting
 import Forecasting
 import Scenarios
+import TextIO
 
 /// `run.json`: what produced a scenario's results. Everything but `timings` is a function
 /// of the inputs, so two runs of the same input differ only there (DESIGN.md).

@@ -1,3 +1,5 @@
+import TextIO
+
 /// A piece of SVG source written straight into bytes, in which each interpolated value is
 /// written the chart's way: a `Double` as a coordinate with two decimals (``TextBuffer/append(coordinate:)``),
 /// an `Int` in decimal, a `String` as escaped text, `label:` as an axis label, `points:` as a
@@ -53,13 +55,10 @@ extension TextBuffer {
     mutating func append(coordinate v: Double) {
         guard v.isFinite, abs(v) < 1e15 else { append("0.00"); return }
         let hundredths = Int((v * 100).rounded())
-        let whole = UInt64(hundredths.magnitude / 100), fraction = UInt64(hundredths.magnitude % 100)
-        append(atMost: 24) { out in
-            if hundredths < 0 { out.append(UInt8(ascii: "-")) }
-            Self.write(digitsOf: whole, leadingPower: Self.digitCount(whole).leadingPower, into: &out)
-            out.append(UInt8(ascii: "."))
-            Self.write(digitsOf: fraction, leadingPower: 10, into: &out)
-        }
+        if hundredths < 0 { append(byte: UInt8(ascii: "-")) }
+        append(digitsOf: UInt64(hundredths.magnitude / 100))
+        append(byte: UInt8(ascii: "."))
+        append(digitsOf: UInt64(hundredths.magnitude % 100), width: 2)
     }
 
     /// A value-axis label: `0`; whole numbers from 1000 (`%.0f`), one decimal from 10

@@ -3,6 +3,7 @@ import Forecasting
 import Foundation
 import Reporting
 import Scenarios
+import TextIO
 
 /// `uptake check`: one line per target — what a reviewer runs before signing a target off.
 struct CheckCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Reporting
+import TextIO
 
 /// `uptake compare A B`: two sets of forecasts side by side, optionally scored against what
 /// was observed (issue 5, item 1).

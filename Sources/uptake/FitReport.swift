@@ -1,6 +1,7 @@
 import Fitting
 import Foundation
 import Reporting
+import TextIO
 
 /// Renders a least-squares fit for people (a brief report in the manner of Ceres'
 /// `Solver::Summary::BriefReport`) and for scripts (the JSON contract of `uptake fit`).

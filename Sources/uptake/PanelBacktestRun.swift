@@ -4,6 +4,7 @@ import Forecasting
 import Foundation
 import Reporting
 import Scenarios
+import TextIO
 
 /// `uptake backtest --panel …` options.
 struct PanelOptions: ParsableArguments {

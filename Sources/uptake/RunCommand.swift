@@ -4,6 +4,7 @@ import Forecasting
 import Foundation
 import Reporting
 import Scenarios
+import TextIO
 
 /// `uptake run`: scenario files → Results/<id>/ and Results/summary.csv.
 struct RunCommand: ParsableCommand {

@@ -132,15 +132,9 @@ final class CurveReferenceFitTests: XCTestCase {
     // MARK: - Adoption series
 
     static func readCSV(_ name: String) throws -> (period: [Double], value: [Double]) {
-        let text = try String(contentsOf: dataDirectory.appendingPathComponent("adoption/\(name)"), encoding: .utf8)
-        var period: [Double] = [], value: [Double] = []
-        for line in text.split(whereSeparator: \.isNewline).dropFirst() {
-            let fields = line.split(separator: ",")
-            guard fields.count == 2, let p = Double(fields[0]), let v = Double(fields[1]) else { continue }
-            period.append(p)
-            value.append(v)
-        }
-        return (period, value)
+        let table = try DataTable(contentsOfFile: dataDirectory.appendingPathComponent("adoption/\(name)").path)
+        XCTAssertEqual(table.columnNames, ["period", "value"], name)
+        return (try XCTUnwrap(table.column("period")), try XCTUnwrap(table.column("value")))
     }
 
     static func scipyReference() throws -> [String: [String: Any]] {

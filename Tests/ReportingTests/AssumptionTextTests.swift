@@ -3,6 +3,7 @@ import Forecasting
 import Foundation
 import Reporting
 import Scenarios
+import TextIO
 import XCTest
 
 /// Assumptions are typed values put in words in one place: the sentences run.json has

@@ -5,6 +5,7 @@ import Forecasting
 import LinearAlgebra
 import Scenarios
 @testable import Reporting
+@testable import TextIO
 
 final class FitTableTests: XCTestCase {
     func testQuotingFollowsRFC4180() {
@@ -54,11 +55,12 @@ final class FitTableTests: XCTestCase {
         XCTAssertEqual(lines.count, 1 + 3 + 3 + 1)
         XCTAssertTrue(lines[1].hasPrefix("logistic,ceiling,"))
         XCTAssertTrue(lines[3].hasPrefix("logistic,inflection,"), lines[3])
-        let inflection = Double(lines[3].split(separator: ",")[2])!
+        let rows = try CSVReader.records(in: table.text, file: "fit.csv", mode: .strict).map(\.texts)
+        let inflection = Double(rows[3][2])!
         XCTAssertEqual(inflection, 2018, accuracy: 0.1, "decimal years")
         XCTAssertEqual(lines.last, "bass,,,,,,,0,not fitted: the Bass model needs a launch date")
         // Weights of the fitted families sum to 1 (each written at 10 significant digits).
-        let weights = lines[1...6].map { Double($0.split(separator: ",", omittingEmptySubsequences: false)[7])! }
+        let weights = rows[1...6].map { Double($0[7])! }
         XCTAssertEqual(weights[0] + weights[3], 1, accuracy: 1e-9)
     }
 

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 import Forecasting
 import Scenarios
+import TextFormatReference
+import TextIO
 @testable import Reporting
 
 /// forecast.csv and feasibility.csv written field by field into bytes are the documents the

@@ -382,8 +382,16 @@ final class ScenarioValidationTests: XCTestCase {
             ("year,value\n2021,5\n", 1, 1, "unknown column 'year'; valid columns: date or period, value, of, note"),
             ("period,pct\n2021,5\n", 1, 8, "unknown column 'pct'; valid columns: date or period, value, of, note"),
             ("period,value\n21,5\n", 2, 1, "period must be a year YYYY (read as YYYY-12-31), got '21'"),
-            ("period,value\n2021,5,7\n", 2, 1, "3 values but the header names 2 columns"),
-            ("period,value\n", 1, 1, "the data file has a header but no rows"),
+            ("period,value\n2021,5,7\n", 2, 8, "3 values but the header names 2 columns; if '5,7' is one number, write it with a decimal point (5.7)"),
+            ("period,value\n2021,5\n2022,5,x\n", 3, 8, "3 values but the header names 2 columns"),
+            ("period,value\n", 1, 1, "the file has a header row but no data rows"),
+            ("date;value\n2021-12-31;12,5\n", 1, 1, "the file looks semicolon-separated and uses decimal commas (line 2: '12,5'): "
+                + "the header 'date;value' has no ','. Uptake reads comma-separated values with a decimal point, e.g. 2021,12.5; "
+                + "save the file as CSV with ',' between values and '.' in numbers"),
+            ("period,value\n2021,\"12,5\"\n", 2, 6,
+             "value must be a number, got '12,5'; it looks like a decimal comma; Uptake reads numbers with a decimal point (12.5)"),
+            ("period,value\n2021,\"a\"b\n", 2, 9, "text after the closing quote of a value; a quoted value ends at its closing "
+                + "quote, followed by ',' or the end of the line (a quote inside it is written twice)"),
         ]
         for c in cases {
             try c.csv.write(toFile: csvPath, atomically: true, encoding: .utf8)

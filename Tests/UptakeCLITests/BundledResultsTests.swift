@@ -50,12 +50,12 @@ final class BundledResultsTests: XCTestCase {
 
     /// Cell by cell: numbers to 1e-9 relative, everything else exactly.
     private func assertCSVEqual(_ a: URL, _ b: URL, file: StaticString = #filePath, line: UInt = #line) throws {
-        let rowsA = try String(contentsOf: a, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
-        let rowsB = try String(contentsOf: b, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let textA = try String(contentsOf: a, encoding: .utf8), textB = try String(contentsOf: b, encoding: .utf8)
+        let rowsA = try CSV.parse(textA), rowsB = try CSV.parse(textB)
         XCTAssertEqual(rowsA.count, rowsB.count, "\(a.lastPathComponent): row count", file: file, line: line)
-        for (index, (rowA, rowB)) in zip(rowsA, rowsB).enumerated() where rowA != rowB {
-            let cellsA = rowA.split(separator: ",", omittingEmptySubsequences: false)
-            let cellsB = rowB.split(separator: ",", omittingEmptySubsequences: false)
+        XCTAssertEqual(textA.last, textB.last, "\(a.lastPathComponent): final line end", file: file, line: line)
+        for (index, (cellsA, cellsB)) in zip(rowsA, rowsB).enumerated() where cellsA != cellsB {
+            let rowA = cellsA.joined(separator: ","), rowB = cellsB.joined(separator: ",")
             guard cellsA.count == cellsB.count else {
                 XCTFail("\(a.path) line \(index + 1): \(rowA) ≠ \(rowB)", file: file, line: line)
                 continue

@@ -12,10 +12,9 @@ final class PanelBacktestTests: XCTestCase {
         try ExecutableRunner.run("uptake", arguments, timeout: 600, currentDirectory: repository)
     }
 
-    private func rows(_ text: String) -> [[String: String]] {
-        let lines = text.split(separator: "\n").map(String.init)
-        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init))) }
+    private func rows(_ text: String) throws -> [[String: String]] {
+        let rows = try CSV.parse(text)
+        return rows.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(rows[0], $0)) }
     }
 
     func testPanelBacktestScoresEveryHeldOutYearAgainstTheNaiveTrend() throws {
@@ -26,8 +25,8 @@ final class PanelBacktestTests: XCTestCase {
         let result = try uptake(["backtest", "--panel", panel, "--series-pattern", "^[A-Z]{3}$", "--cutoff", "2008",
                                  "--paths", "400", "--jobs", "2", "--format", "csv", "--cells", cellsPath])
         XCTAssertEqual(result.exitCode, 0, result.stderr)
-        let summary = rows(result.stdout)
-        let cells = rows(try String(contentsOfFile: cellsPath, encoding: .utf8))
+        let summary = try rows(result.stdout)
+        let cells = try rows(String(contentsOfFile: cellsPath, encoding: .utf8))
         // 12 countries × 2009–2016 held out, each by uptake and naive; the aggregate is dropped.
         XCTAssertEqual(Set(cells.map { $0["series"]! }).count, 12)
         XCTAssertFalse(cells.contains { $0["series"] == "OWID_WRL" })

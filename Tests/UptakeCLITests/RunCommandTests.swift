@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 import XCTest
 
 /// End-to-end tests of `uptake run`, `check`, `validate` and `init` on bundled scenarios, run
@@ -507,51 +508,15 @@ final class RunCommandTests: XCTestCase {
 
 // MARK: - Reading the outputs
 
-/// RFC 4180 reading: quoted fields with doubled quotes, commas and line breaks inside quotes.
+/// RFC 4180 reading of what `uptake` wrote, by TextIO's reader in its strict mode (every
+/// character belongs to a field, a blank line is a record), and rows as wide as the header.
 enum CSV {
     struct Malformed: Error, CustomStringConvertible {
         let description: String
     }
 
     static func parse(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
-        var field = ""
-        var quoted = false
-        var afterQuote = false
-        var characters = Array(text).makeIterator()
-        var pending: Character?
-        func next() -> Character? {
-            if let p = pending { pending = nil; return p }
-            return characters.next()
-        }
-        while let c = next() {
-            if quoted {
-                if c == "\"" {
-                    if let n = next() {
-                        if n == "\"" { field.append("\"") } else { quoted = false; afterQuote = true; pending = n }
-                    } else { quoted = false; afterQuote = true }
-                } else {
-                    field.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"":
-                guard field.isEmpty, !afterQuote else { throw Malformed(description: "a quote inside an unquoted field: \(field)") }
-                quoted = true
-            case ",":
-                row.append(field); field = ""; afterQuote = false
-            case "\n", "\r\n":
-                row.append(field); field = ""; afterQuote = false
-                rows.append(row); row = []
-            default:
-                guard !afterQuote else { throw Malformed(description: "text after a closing quote: \(field)") }
-                field.append(c)
-            }
-        }
-        if quoted { throw Malformed(description: "an unterminated quoted field") }
-        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        let rows = try CSVReader.records(in: text, file: "output", mode: .strict).map(\.texts)
         if let width = rows.first?.count, let bad = rows.firstIndex(where: { $0.count != width }) {
             throw Malformed(description: "row \(bad + 1) has \(rows[bad].count) fields, the header \(width)")
         }

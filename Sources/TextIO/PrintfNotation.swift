@@ -9,7 +9,7 @@ import Foundation
 /// than 22 decimals) and non-finite values are left to `String(format:)`.
 extension TextBuffer {
     /// v as `String(format: "%.<decimals>f", v)` writes it.
-    mutating func append(_ v: Double, decimals: Int) {
+    public mutating func append(_ v: Double, decimals: Int) {
         guard let q = Self.scaledToInteger(v, decimalShift: decimals, rounding: true) else {
             append(String(format: "%.\(decimals)f", v))
             return
@@ -26,7 +26,7 @@ extension TextBuffer {
     /// v as `String(format: "%.<significantDigits>g", v)` writes it: `significantDigits`
     /// digits, trailing zeros removed, exponential when the exponent is below −4 or at least
     /// the precision.
-    mutating func append(_ v: Double, generalSignificantDigits precision: Int) {
+    public mutating func append(_ v: Double, generalSignificantDigits precision: Int) {
         precondition((1...18).contains(precision))
         if v == 0 { append(v.sign == .minus ? "-0" : "0"); return }
         let fallback = { (text: inout TextBuffer) in text.append(String(format: "%.\(precision)g", v)) }

@@ -1,21 +1,20 @@
 import Foundation
-import Reporting
 
 /// The String-based formatting the output writers used before ``TextBuffer`` (issue 10),
 /// kept verbatim as the reference the byte writer must reproduce exactly.
-enum LegacyTextFormat {
-    static func quoted(_ field: String) -> String {
+public enum LegacyTextFormat {
+    public static func quoted(_ field: String) -> String {
         if !field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) { return field }
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    static func number(_ x: Double?) -> String {
+    public static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "" }
         return "\(rounded(x))"
     }
 
-    static func rounded(_ x: Double) -> Double {
+    public static func rounded(_ x: Double) -> Double {
         guard x != 0, x.isFinite else { return x }
         let exponent = Int((log10(abs(x))).rounded(.down))
         let shift = 10 - 1 - exponent
@@ -35,7 +34,7 @@ enum LegacyTextFormat {
     private static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
 
     /// fan.svg coordinates.
-    static func f(_ v: Double) -> String {
+    public static func f(_ v: Double) -> String {
         guard v.isFinite, abs(v) < 1e15 else { return "0.00" }
         let hundredths = Int((v * 100).rounded())
         let magnitude = hundredths.magnitude
@@ -45,14 +44,14 @@ enum LegacyTextFormat {
     }
 
     /// fan.svg value-axis labels.
-    static func label(_ v: Double) -> String {
+    public static func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         if abs(v) >= 1000 { return String(format: "%.0f", v) }
         if abs(v) >= 10 { return String(format: "%.1f", v) }
         return String(format: "%.3g", v)
     }
 
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }

@@ -45,7 +45,7 @@ public struct TextBuffer: Sendable {
     }
 
     /// The decimal digits of n, left-padded with zeros to at least `width` digits.
-    mutating func append(digitsOf n: UInt64, width: Int = 1) {
+    public mutating func append(digitsOf n: UInt64, width: Int = 1) {
         let (count, power) = Self.digitCount(n)
         bytes.append(addingCapacity: max(count, width)) { out in
             for _ in count ..< max(count, width) { out.append(UInt8(ascii: "0")) }

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import XCTest
-@testable import Reporting
+@testable import TextIO
 
 /// AtomicFile: the whole new content or the old file, never a part, and no temporary left
 /// behind whether the write succeeds or fails.

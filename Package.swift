@@ -47,7 +47,7 @@ let package = Package(
         ),
         .target(name: "TextIO"),
         .target(name: "Fitting", dependencies: ["LinearAlgebra", "TextIO"]),
-        .target(name: "Forecasting", dependencies: ["Fitting", "LinearAlgebra"]),
+        .target(name: "Forecasting", dependencies: ["Fitting", "LinearAlgebra", "TextIO"]),
         .target(name: "ForecastingAVX2", dependencies: ["Forecasting"], swiftSettings: avx2Settings),
         .target(name: "Scenarios", dependencies: ["Forecasting", "Fitting", "TextIO", .product(name: "Yams", package: "Yams")]),
         .target(name: "Reporting", dependencies: ["Scenarios", "Forecasting", "Fitting", "TextIO"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Fitting
+import TextIO
 
 /// Intervals from real forecast errors (DESIGN.md, "Honest intervals, measured on real
 /// data"): per metric kind and horizon, the empirical quantiles of the local trend's
@@ -112,23 +113,31 @@ public struct ErrorQuantileTable: Sendable, Equatable {
         var provenance: [String] = []
         var entries: [Kind: [Int: [Double: Double]]] = [:]
         var levelSet: Set<Double> = []
-        var sawHeader = false
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `#` lines are the provenance; they are blanked (not removed) so that the reader's
+        // line numbers stay the file's.
+        var body: [Substring] = []
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if line.isEmpty { continue }
-            if line.hasPrefix("#") { provenance.append(String(line.dropFirst()).trimmingCharacters(in: .whitespaces)); continue }
-            if !sawHeader {
-                guard line == "kind,horizon,level,quantile" else {
-                    throw ForecastError.invalidRequest("\(name):\(index + 1): expected the header kind,horizon,level,quantile")
-                }
-                sawHeader = true
-                continue
+            if line.hasPrefix("#") {
+                provenance.append(String(line.dropFirst()).trimmingCharacters(in: .whitespaces))
+                body.append("")
+            } else {
+                body.append(raw)
             }
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        let records: [CSVRecord]
+        do { records = try CSVReader.records(in: body.joined(separator: "\n"), file: name) } catch {
+            throw ForecastError.invalidRequest(error.description)
+        }
+        guard let header = records.first, header.texts == ["kind", "horizon", "level", "quantile"] else {
+            throw ForecastError.invalidRequest("\(name):\(records.first?.line ?? 1): expected the header kind,horizon,level,quantile")
+        }
+        for record in records.dropFirst() {
+            let cells = record.texts
             guard cells.count == 4, let kind = Kind(rawValue: cells[0]), let h = Int(cells[1]), h >= 1,
                   let level = Double(cells[2]), let value = Double(cells[3]) else {
-                throw ForecastError.invalidRequest("\(name):\(index + 1): expected share|count, a horizon ≥ 1, a level and a "
-                    + "number, got '\(line.prefix(80))'")
+                throw ForecastError.invalidRequest("\(name):\(record.line): expected share|count, a horizon ≥ 1, a level and a "
+                    + "number, got \(PrintableText.quoted(cells.joined(separator: ",")))")
             }
             entries[kind, default: [:]][h, default: [:]][level] = value
             levelSet.insert(level)

@@ -1,5 +1,6 @@
 import Fitting
 import Foundation
+import TextIO
 
 /// A long CSV of many series of one indicator (`uptake backtest --panel`), e.g. the World
 /// Bank / ITU panels of ../shared/reference/panels: `Entity,Code,Year,<value>`.
@@ -26,56 +27,41 @@ public struct Panel: Sendable {
 
     public static func read(path: String, seriesColumn: String = "Code", periodColumn: String = "Year",
                             valueColumn: String? = nil, seriesPattern: String? = nil) throws -> Panel {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: path, message: "cannot read the panel file")
+        let csv: CSVDocument
+        do { csv = try CSVDocument(contentsOfFile: path, exampleHeader: "Entity,Code,Year,value") } catch {
+            throw ScenarioError(error)
         }
-        guard var text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(file: path, message: "the panel file is not UTF-8 text")
-        }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let pattern = try seriesPattern.map { pattern -> NSRegularExpression in
             do { return try NSRegularExpression(pattern: pattern) } catch {
                 throw ScenarioError(file: path, message: "--series-pattern '\(pattern)' is not a regular expression")
             }
         }
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
-        while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
-        guard let headerLine = lines.first else { throw ScenarioError(file: path, message: "the panel file is empty") }
-        let header = try ScenarioDataFile.split(headerLine, file: path, line: 1).map(\.text)
         func column(_ name: String, _ option: String) throws -> Int {
-            guard let index = header.firstIndex(of: name) else {
+            guard let index = csv.index(ofColumn: name) else {
                 throw ScenarioError(file: path, line: 1, column: 1, message: "no column '\(name)' (\(option)); the columns are "
-                    + header.map { "'\($0)'" }.joined(separator: ", "))
+                    + csv.columnNames.map { "'\($0)'" }.joined(separator: ", "))
             }
             return index
         }
         let s = try column(seriesColumn, "--series"), p = try column(periodColumn, "--period")
-        let valueName = valueColumn ?? header.last ?? ""
+        let valueName = valueColumn ?? csv.columnNames.last ?? ""
         let v = try column(valueName, "--value")
         var byID: [String: [(CalendarDate, Double, Int)]] = [:]
         var order: [String] = []
-        for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let cells = try ScenarioDataFile.split(line, file: path, line: index + 1)
-            guard cells.count == header.count else {
-                throw ScenarioError(file: path, line: index + 1, column: 1,
-                                    message: "\(cells.count) fields, the header has \(header.count)")
-            }
-            let id = cells[s].text
-            guard !id.isEmpty, !cells[v].text.isEmpty else { continue }
+        for row in csv.rows {
+            let id = row[s].text
+            guard !id.isEmpty, !row[v].text.isEmpty else { continue }
             if let pattern, pattern.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)) == nil { continue }
-            let periodText = cells[p].text
+            let periodText = row[p].text
             guard let date = CalendarDate(iso: periodText)
                     ?? (periodText.count == 4 ? Int(periodText).flatMap { CalendarDate(year: $0, month: 12, day: 31) } : nil) else {
-                throw ScenarioError(file: path, line: index + 1, column: cells[p].column,
-                                    message: "'\(periodText)' is not a year (YYYY) or a date (YYYY-MM-DD)")
+                throw ScenarioError(csv.error(at: row[p], "\(PrintableText.quoted(periodText)) is not a year (YYYY) or a date (YYYY-MM-DD)"))
             }
-            guard let value = Double(cells[v].text), value.isFinite else {
-                throw ScenarioError(file: path, line: index + 1, column: cells[v].column,
-                                    message: "'\(cells[v].text.prefix(40))' is not a number")
-            }
+            let value: Double
+            do { value = try csv.number(row[v], column: valueName) } catch { throw ScenarioError(error) }
             guard value > 0 else { continue }
             if byID[id] == nil { order.append(id) }
-            byID[id, default: []].append((date, value, index + 1))
+            byID[id, default: []].append((date, value, row.line))
         }
         var series: [Series] = []
         for id in order {

@@ -89,17 +89,6 @@ enum ScenarioDataFile {
         return LocatedObservation(observation: ScenarioObservation(date: date, value: value, of: of, note: note),
                                   name: "", date: place(dateField), value: place(valueField), of: ofField.map(place))
     }
-
-    /// Cells of one line with the 1-based column where each starts, by TextIO's CSV reader:
-    /// spaces around a cell dropped, `"…"` quoting with `""` for a quote.
-    static func split(_ line: Substring, file: String, line number: Int) throws -> [(text: String, column: Int)] {
-        let records: [CSVRecord]
-        do { records = try CSVReader.records(in: Array(line.utf8), file: file) } catch {
-            throw ScenarioError(file: file, line: number, column: error.column, message: error.message)
-        }
-        guard let record = records.first else { return [("", 1)] }
-        return record.fields.map { ($0.text, $0.column) }
-    }
 }
 
 extension ScenarioError {

@@ -54,6 +54,10 @@ final class LocalTrendAndCalibrationTests: XCTestCase {
         XCTAssertEqual(back.provenance, ["test"])
         XCTAssertThrowsError(try ErrorQuantileTable(csv: "kind,horizon,level,quantile\ncount,2,0.5,0\n", name: "gap.csv"))
         XCTAssertThrowsError(try ErrorQuantileTable(csv: "kind,horizon,level,quantile\nshare,1,0.2,1\nshare,1,0.8,0\n", name: "dec.csv"))
+        // Read by TextIO's reader: the file's own line numbers (comment lines count), CRLF.
+        XCTAssertThrowsError(try ErrorQuantileTable(csv: "# a\r\n# b\r\nkind,horizon,level,quantile\r\ncount,1,0.5,x\r\n", name: "bad.csv")) {
+            XCTAssertTrue("\($0)".contains("bad.csv:4: expected share|count"), "\($0)")
+        }
     }
 
     /// With a table equal to the normal quantiles, the calibrated walk is the walk itself;

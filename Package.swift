@@ -45,7 +45,10 @@ let package = Package(
             // Swift's squareRoot() lowers to libm's sqrt, which nothing else pulls in.
             linkerSettings: [.linkedLibrary("m")]
         ),
-        .target(name: "TextIO"),
+        // renameat2(RENAME_EXCHANGE) for TextIO's FolderReplacement (not in the headers Swift
+        // imports from the C library).
+        .target(name: "CFileSystem"),
+        .target(name: "TextIO", dependencies: ["CFileSystem"]),
         .target(name: "Fitting", dependencies: ["LinearAlgebra", "TextIO"]),
         .target(name: "Forecasting", dependencies: ["Fitting", "LinearAlgebra", "TextIO"]),
         .target(name: "ForecastingAVX2", dependencies: ["Forecasting"], swiftSettings: avx2Settings),

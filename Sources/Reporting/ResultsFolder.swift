@@ -38,24 +38,56 @@ public struct ResultsFolder: Sendable {
         }
     }
 
-    /// Writes a scenario's five files, run.json last (on the calling thread: the batch calls
-    /// this on the thread that forecast the scenario). The write time goes into run.json.
+    /// Before a run writes: takes the folder's lock (a second run into the same folder fails
+    /// with ``FolderLock/Busy``), and clears what a killed run left (``FolderReplacement/recover(in:)``,
+    /// here and in each scenario folder). Keep the lock until the run has written everything.
+    public func prepareForWriting(purpose: String) throws -> FolderLock {
+        try checkUsable()
+        let lock = try FolderLock(folder: root, purpose: purpose)
+        try FolderReplacement.recover(in: root)
+        for id in scenarioIDs() { try FolderReplacement.recover(in: folder(for: id)) }
+        return lock
+    }
+
+    /// Writes a scenario's folder as a whole (on the calling thread: the batch calls this on
+    /// the thread that forecast it): the five files go to a new hidden folder, which then
+    /// replaces `<root>/<id>` in one step (``FolderReplacement``), so the folder is never a mix
+    /// of two runs, even after kill -9. The write time goes into run.json.
     public func write(_ outcome: ScenarioOutcome, toolVersion: String) throws {
+        let id = outcome.scenario.id
+        let temporary: String
+        do { temporary = try FolderReplacement.makeTemporary(for: id, in: root) } catch {
+            throw LayoutError(description: "cannot write \(folder(for: id)): \(Self.reason(error))")
+        }
+        do {
+            try writeFiles(outcome, toolVersion: toolVersion, into: temporary)
+            try FolderReplacement.replace(folder(for: id), with: temporary)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw LayoutError(description: "cannot write \(folder(for: id)): \(Self.reason(error))")
+        }
+    }
+
+    /// The system's reason alone ("Not a directory"), for a message that names the folder.
+    private static func reason(_ error: Error) -> String {
+        (error as? FileError).map { String(cString: strerror($0.code)) } ?? "\(error)"
+    }
+
+    private func writeFiles(_ outcome: ScenarioOutcome, toolVersion: String, into folder: String) throws {
         let clock = ContinuousClock()
         let started = clock.now
-        let folder = folder(for: outcome.scenario.id)
         let result = outcome.result
         // One buffer for the four documents: its storage grows once, for forecast.csv.
         var text = ForecastTable.table(scenario: outcome.scenario, forecasts: result.forecasts).document
-        try Self.write(text, folder, "forecast.csv")
+        try AtomicFile.write(text, to: folder + "/forecast.csv")
         text = FeasibilityTable.table(scenario: outcome.scenario.id, forecasts: result.forecasts, reusing: text.take()).document
-        try Self.write(text, folder, Self.feasibilityName)
+        try AtomicFile.write(text, to: folder + "/" + Self.feasibilityName)
         text = FitTable.table(fits: result.fits, weights: result.weights, failures: result.failures,
                               draws: result.parameterDraws, reusing: text.take()).document
-        try Self.write(text, folder, "fit.csv")
+        try AtomicFile.write(text, to: folder + "/fit.csv")
         text = FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions,
                             reusing: text.take())
-        try Self.write(text, folder, "fan.svg")
+        try AtomicFile.write(text, to: folder + "/fan.svg")
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let manifest = RunManifest(toolVersion: toolVersion, scenario: outcome.scenario, result: result,
@@ -64,18 +96,20 @@ public struct ResultsFolder: Sendable {
         var buffer = text.take()
         buffer.removeAll()
         buffer.append(manifest.json)
-        try Self.write(buffer, folder, Self.manifestName)
+        try AtomicFile.write(buffer, to: folder + "/" + Self.manifestName)
     }
 
-    /// The ids of the scenario folders under `root` (sub-folders holding a run.json), sorted.
+    /// The ids of the scenario folders under `root` (real sub-folders, not links, holding a
+    /// run.json), sorted.
     public func scenarioIDs() -> [String] {
         let files = FileManager.default
         guard let names = try? files.contentsOfDirectory(atPath: root) else { return [] }
         return names.filter { name in
             guard !name.hasPrefix(".") else { return false }
-            var isFolder: ObjCBool = false
-            let manifest = ((root as NSString).appendingPathComponent(name) as NSString).appendingPathComponent(Self.manifestName)
-            return files.fileExists(atPath: manifest, isDirectory: &isFolder) && !isFolder.boolValue
+            let folder = (root as NSString).appendingPathComponent(name)
+            let manifest = (folder as NSString).appendingPathComponent(Self.manifestName)
+            return (try? files.attributesOfItem(atPath: folder)[.type] as? FileAttributeType) == .typeDirectory
+                && (try? files.attributesOfItem(atPath: manifest)[.type] as? FileAttributeType) == .typeRegular
         }.sorted()
     }
 

@@ -36,7 +36,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let results = ResultsFolder(out)
-        try results.checkUsable()
+        let lock = try results.prepareForWriting(purpose: "uptake run")
+        defer { withExtendedLifetime(lock) {} }
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
         let progress = BatchProgress()
         var (_, status) = try batch.run(inputs, persist: { outcome in

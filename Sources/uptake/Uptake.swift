@@ -5,6 +5,7 @@ import ForecastingAVX2
 import LinearAlgebra
 import Reporting
 import Scenarios
+import TextIO
 
 /// The `uptake` command. This target is the only place that touches argv, stdout and exit
 /// codes (DESIGN.md, "Command line").
@@ -57,6 +58,12 @@ enum UptakeMain {
             Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
         } catch let error as ScenarioError {
             // A batch's input that does not exist or holds no scenario.
+            printError("error: \(error)")
+            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+        } catch let error as FolderLock.Busy {
+            printError("error: \(error)")
+            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+        } catch let error as FileError {
             printError("error: \(error)")
             Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
         } catch let error as ResultsFolder.LayoutError {

@@ -55,6 +55,12 @@ public struct ResultsFolder: Sendable {
     /// of two runs, even after kill -9. The write time goes into run.json.
     public func write(_ outcome: ScenarioOutcome, toolVersion: String) throws {
         let id = outcome.scenario.id
+        // A file of the user's where the folder goes is not replaced (a link is: see
+        // FolderReplacement; rename(2) never writes through it).
+        if (try? FileManager.default.attributesOfItem(atPath: folder(for: id))[.type] as? FileAttributeType) == .typeRegular {
+            throw LayoutError(description: "cannot write \(folder(for: id)): it is a file, not a scenario's results folder; "
+                + "move it or choose another --out")
+        }
         let temporary: String
         do { temporary = try FolderReplacement.makeTemporary(for: id, in: root) } catch {
             throw LayoutError(description: "cannot write \(folder(for: id)): \(Self.reason(error))")

@@ -29,9 +29,9 @@ struct CompareCommand: ParsableCommand {
             file, no scenario in common, actuals that match no forecast date).
 
             Examples:
-              uptake compare Results-last-quarter Results
-              uptake compare old/forecast.csv new/forecast.csv --tolerance 0.01
-              uptake compare baseline/ campaign/ --actuals actuals.csv --format csv
+              uptake run Scenarios/ --out New && uptake compare Results New
+              uptake compare Results/vung-tau-market-qr/forecast.csv \\
+                  New/vung-tau-market-qr/forecast.csv --tolerance 0.01 --format csv
             """
     )
 

@@ -19,7 +19,7 @@ struct RunCommand: ParsableCommand {
 
             Example:
               uptake run Scenarios/                 # every scenario, into Results/
-              uptake run Scenarios/phu-my-acceptance-points.yaml --paths 20000 --jobs 2
+              uptake run Scenarios/phu-my-noncash-acceptance-points.yaml --paths 20000
             """
     )
 

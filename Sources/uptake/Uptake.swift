@@ -18,14 +18,15 @@ struct Uptake: ParsableCommand {
             fit or forecast failed. In a batch the worst wins: 2, then 3, then 1.
 
             Examples:
-              uptake init my-target               # a commented template
+              uptake init my-target               # a commented template, my-target.yaml
               uptake validate Scenarios/          # check, don't run
               uptake run Scenarios/               # results into Results/
               uptake check Scenarios/ --strict    # exit 1 if off track
-              uptake compare Old/ Results/ --tolerance 0.01
+              uptake run Scenarios/ --out New && uptake compare Results New
               uptake backtest Scenarios/ --holdout 3
-              uptake fit --formula "y = b1/(1+exp(b2-b3*x))" \\
-                         --data data.csv --start b1=100,b2=1,b3=0.1
+              uptake fit --formula "pct = K/(1+exp(-r*(period-t0)))" \\
+                         --data Scenarios/data/vietnam_internet_users_pct_1996_2023.csv \\
+                         --start K=80,r=0.3,t0=2010
             """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,

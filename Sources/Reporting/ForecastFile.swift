@@ -221,7 +221,7 @@ public struct ForecastFile: Sendable {
         let expected = ForecastTable.header
         guard let header = records.first, header.fields == expected else {
             let found = records.first.map { "found " + $0.fields.joined(separator: ",") } ?? "the file is empty"
-            throw ForecastFileError(file: path, message: "\(path) is not a forecast file: expected columns "
+            throw ForecastFileError(file: path, message: "not a forecast file: expected columns "
                 + expected.joined(separator: ",") + "; \(found)")
         }
         struct Partial {
@@ -235,7 +235,7 @@ public struct ForecastFile: Sendable {
             let f = record.fields
             func fail(_ message: String) -> ForecastFileError { ForecastFileError(file: path, line: record.line, message: message) }
             guard f.count == expected.count else {
-                throw fail("\(f.count) fields, but the header has \(expected.count)")
+                throw fail("\(counted(f.count, "field")), but the header has \(expected.count)")
             }
             guard let reference = CalendarDate(iso: f[4]) else { throw fail("reference_date '\(f[4])' is not an ISO date (YYYY-MM-DD)") }
             guard let horizon = Int(f[5]), horizon >= 1 else { throw fail("horizon '\(f[5])' is not a whole number ≥ 1") }
@@ -353,7 +353,7 @@ public struct ActualsFile: Sendable {
         } else if let d = column("target_end_date"), let l = column("location"), let t = column("target"), let o = column("observation") {
             layout = .hubverse; columns = [d, l, t, o]
         } else {
-            throw ForecastFileError(file: path, message: "\(path) is not an actuals file: expected columns "
+            throw ForecastFileError(file: path, message: "not an actuals file: expected columns "
                 + scenarioColumns.joined(separator: ",") + " or (hubverse target data) " + hubverseColumns.joined(separator: ",")
                 + "; " + (header.isEmpty ? "the file is empty" : "found " + header.joined(separator: ",")))
         }
@@ -363,7 +363,7 @@ public struct ActualsFile: Sendable {
         for record in records.dropFirst() {
             let f = record.fields
             func fail(_ message: String) -> ForecastFileError { ForecastFileError(file: path, line: record.line, message: message) }
-            guard f.count == header.count else { throw fail("\(f.count) fields, but the header has \(header.count)") }
+            guard f.count == header.count else { throw fail("\(counted(f.count, "field")), but the header has \(header.count)") }
             let series: Series
             let dateText: String, valueText: String
             switch layout {

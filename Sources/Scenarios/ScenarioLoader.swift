@@ -380,7 +380,8 @@ struct ScenarioParser {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dataPath, isDirectory: &isFolder), !isFolder.boolValue,
               let data = FileManager.default.contents(atPath: dataPath) else {
-            throw reader.error(node, "data file '\(relative)' not found (looked for \(dataPath)); the path is relative to the scenario file")
+            let lookedFor = dataPath == relative ? "" : " (looked for \(dataPath))"
+            throw reader.error(node, "data file '\(relative)' not found\(lookedFor); the path is relative to the scenario file")
         }
         let bytes = [UInt8](data)
         return (try ScenarioDataFile.read(bytes: bytes, file: dataPath), bytes)

@@ -75,7 +75,7 @@ struct BacktestCommand: ParsableCommand {
                                valueName: "date"))
     var cutoff: [String] = []
 
-    @Option(help: "Hold out the last N observations of each scenario (instead of --cutoff).")
+    @Option(parsing: .unconditional, help: "Hold out the last N observations of each scenario (instead of --cutoff).")
     var holdout: Int?
 
     @Option(help: "table, csv or json (json adds every held-out observation).")

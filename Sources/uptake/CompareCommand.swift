@@ -46,7 +46,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Observed values: scenario,date,value or hubverse target_end_date,location,target,observation.")
     var actuals: String?
 
-    @Option(help: "Exit 1 if a median differs relatively by more than this (e.g. 0.01), or a row is missing.")
+    @Option(parsing: .unconditional, help: "Exit 1 if a median differs relatively by more than this (e.g. 0.01), or a row is missing.")
     var tolerance: Double?
 
     @Option(help: "table, csv or json.")
@@ -81,7 +81,8 @@ struct CompareCommand: ParsableCommand {
         if let tolerance {
             let offending = comparison.rows(differingBeyond: tolerance)
             if !offending.isEmpty {
-                printError("uptake: \(offending.count) of \(comparison.rows.count) forecasts differ by more than the tolerance \(tolerance):")
+                printError("uptake: \(offending.count) of \(counted(comparison.rows.count, "forecast")) "
+                    + "\(offending.count == 1 ? "differs" : "differ") by more than the tolerance \(tolerance):")
                 for row in offending {
                     switch row.status {
                     case .onlyInA: printError("  \(row.key): only in A (\(a))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Fitting
+import Reporting
 
 /// `uptake fit`: nonlinear least squares of a formula model to a CSV file.
 struct FitCommand: ParsableCommand {
@@ -51,7 +52,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Output format: table (a short report) or json (for scripts).")
     var format: OutputFormat = .table
 
-    @Option(help: ArgumentHelp("Budget of residual evaluations (default 200·(parameters+1)).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Budget of residual evaluations (default 200·(parameters+1)).",
                                valueName: "count"))
     var maxEvaluations: Int?
 
@@ -75,8 +76,8 @@ struct FitCommand: ParsableCommand {
 
         let startValues = try StartValues(parsing: start).ordered(as: model.parameterNames)
         guard model.observationCount >= model.parameterNames.count else {
-            throw InputError("\(data) has \(model.observationCount) data rows but the formula has "
-                + "\(model.parameterNames.count) parameters (\(model.parameterNames.joined(separator: ", "))): "
+            throw InputError("\(data) has \(counted(model.observationCount, "data row")) but the formula has "
+                + "\(counted(model.parameterNames.count, "parameter")) (\(model.parameterNames.joined(separator: ", "))): "
                 + "need at least as many rows as parameters")
         }
 

@@ -38,7 +38,9 @@ struct ScenarioBatch {
                 continue
             }
             if let other = seenIDs[scenario.id] {
-                printError("error: \(file): id '\(scenario.id)' is also used by \(other); ids must be unique in a batch")
+                printError(other == file
+                    ? "error: \(file) is given twice; a batch runs each file once"
+                    : "error: \(file): id '\(scenario.id)' is also used by \(other); ids must be unique in a batch")
                 worst = Self.worse(worst, UptakeExitCode.badInput)
                 continue
             }

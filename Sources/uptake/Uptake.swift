@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fitting
 import Foundation
 import Forecasting
 import ForecastingAVX2
@@ -34,6 +35,28 @@ struct Uptake: ParsableCommand {
     )
 }
 
+extension Uptake {
+    /// The subcommands' names, in the order of the help.
+    static var commandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName }
+    }
+
+    /// What is wrong when the first word is not a command (`uptake frobnicate a b`), or nil.
+    /// ArgumentParser alone would call every word "an unexpected argument".
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let word = arguments.first, !word.hasPrefix("-"), word != "help", !commandNames.contains(word) else {
+            return nil
+        }
+        var message = "unknown command '\(word)'"
+        if let suggestion = NearestName.suggest(word, among: commandNames) {
+            message += " (did you mean '\(suggestion)'?)"
+        } else if FileManager.default.fileExists(atPath: word) {
+            message += " (to forecast it: uptake run \(word))"
+        }
+        return message + "; commands are \(commandNames.joined(separator: ", ")) (see 'uptake --help')"
+    }
+}
+
 /// Exit codes of the command-line contract (DESIGN.md).
 enum UptakeExitCode {
     static let badInput: Int32 = 2
@@ -54,6 +77,10 @@ enum UptakeMain {
         // The Monte Carlo kernel built for this processor, if there is one (same results).
         LogisticLaneKernel.installIfSupported(x86_64_v3: AVX2Kernels.logisticStep,
                                                 environment: ProcessInfo.processInfo.environment)
+        if let message = Uptake.unknownCommand(Array(CommandLine.arguments.dropFirst())) {
+            printError("error: \(message)")
+            Uptake.exit(withError: ExitCode(UptakeExitCode.badInput))
+        }
         do {
             var command = try Uptake.parseAsRoot()
             try command.run()
@@ -69,9 +96,10 @@ enum UptakeMain {
             }
             // Usage errors follow the contract of every other error: one line on stderr,
             // "error: <problem> (see '<command> --help')", without the usage block.
-            let message = Uptake.message(for: error)
+            var message = Uptake.message(for: error)
                 .split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }
                 .filter { !$0.isEmpty }.joined(separator: " ")
+            if message.hasSuffix(".") { message.removeLast() }
             let helpCommand = Uptake.fullMessage(for: error, columns: 10_000)
                 .split(whereSeparator: \.isNewline)
                 .last { $0.trimmingSpaces().hasPrefix("See '") }?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reporting
 import Scenarios
 
 /// `uptake validate`: parse and check scenario files without running them.
@@ -28,7 +29,7 @@ struct ValidateCommand: ParsableCommand {
             do {
                 let scenario = try ScenarioLoader.load(path: file)
                 _ = try scenario.forecastRequest()
-                print("ok  \(file)  (\(scenario.id): \(scenario.observations.count) observations, \(scenario.targets.count) targets)")
+                print("ok  \(file)  (\(scenario.id): \(counted(scenario.observations.count, "observation")), \(counted(scenario.targets.count, "target")))")
             } catch {
                 printError("error: \(error)")
                 invalid += 1

@@ -308,7 +308,7 @@ final class ScenarioValidationTests: XCTestCase {
 
     func testMissingDataFile() {
         let yaml = "id: test\nmetric: {name: n, kind: count}\ndata: nowhere.csv\nforecast: {horizon: 2026-12-31}\n"
-        assertError(yaml, "data file 'nowhere.csv' not found (looked for nowhere.csv); the path is relative to the scenario file", at: "nowhere.csv")
+        assertError(yaml, "data file 'nowhere.csv' not found; the path is relative to the scenario file", at: "nowhere.csv")
     }
 
     func testCSVErrorsNameTheCSVLine() throws {

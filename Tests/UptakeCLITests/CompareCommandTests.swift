@@ -229,10 +229,10 @@ final class CompareCommandTests: XCTestCase {
         // A CSV that is not a forecast file (feasibility.csv, and a data file).
         try write("data.csv", "period,value\n2020,1\n")
         assertOneLineError(try uptake(["compare", "data.csv", "Results"]),
-                           contains: ["data.csv is not a forecast file: expected columns scenario,variant,location,target,"
+                           contains: ["data.csv: not a forecast file: expected columns scenario,variant,location,target,"
                                       + "reference_date,horizon,target_end_date,output_type,output_type_id,value", "found period,value"])
         assertOneLineError(try uptake(["compare", "Results", "Results/\(Self.scenario)/feasibility.csv"]),
-                           contains: ["feasibility.csv is not a forecast file"])
+                           contains: ["feasibility.csv: not a forecast file"])
         assertOneLineError(try uptake(["compare", "Results", "nowhere"]), contains: ["nowhere: no such file or folder"])
 
         // Mismatched scenarios: no overlap at all.
@@ -249,7 +249,7 @@ final class CompareCommandTests: XCTestCase {
         assertOneLineError(try uptake(["compare", "Results", "Results", "--actuals", "others.csv"]),
                            contains: ["no actuals for the forecasts compared", "somewhere-else"])
         assertOneLineError(try uptake(["compare", "Results", "Results", "--actuals", "data.csv"]),
-                           contains: ["data.csv is not an actuals file: expected columns scenario,date,value or"])
+                           contains: ["data.csv: not an actuals file: expected columns scenario,date,value or"])
     }
 
     // MARK: backtest

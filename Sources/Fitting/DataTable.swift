@@ -19,6 +19,8 @@ public enum DataTableError: Error, Equatable, Sendable, CustomStringConvertible 
     case missingValue(file: String, line: Int, column: String)
     case notANumber(file: String, line: Int, column: String, value: String)
     case notFinite(file: String, line: Int, column: String, value: String)
+    /// A value that is not a date in a column whose first value is one.
+    case notADate(file: String, line: Int, column: String, value: String, first: String)
     case unterminatedQuote(file: String, line: Int)
 
     public var description: String {
@@ -42,10 +44,14 @@ public enum DataTableError: Error, Equatable, Sendable, CustomStringConvertible 
         case .missingValue(let file, let line, let column):
             return "\(file), line \(line), column '\(column)': the value is missing (empty cells are not supported)"
         case .notANumber(let file, let line, let column, let value):
-            let hint = value.contains(";") || value.contains("\t") ? " (values must be separated by commas)" : ""
+            var hint = value.contains(";") || value.contains("\t") ? " (values must be separated by commas)" : ""
+            if DataTable.date(value) != nil { hint = " (a column is read as dates only when its first value is a date)" }
             return "\(file), line \(line), column '\(column)': '\(value)' is not a number\(hint)"
         case .notFinite(let file, let line, let column, let value):
             return "\(file), line \(line), column '\(column)': '\(value)' is not a finite number"
+        case .notADate(let file, let line, let column, let value, let first):
+            return "\(file), line \(line), column '\(column)': '\(value)' is not a date (YYYY-MM-DD or YYYY-MM), "
+                + "but the column starts with the date '\(first)'"
         case .unterminatedQuote(let file, let line):
             return "\(file), line \(line): a quoted value is not closed (missing '\"')"
         }
@@ -58,11 +64,16 @@ public enum DataTableError: Error, Equatable, Sendable, CustomStringConvertible 
 /// Accepted: comma separators, CRLF or LF line ends, a UTF-8 byte-order mark, blank lines
 /// (skipped), spaces around values, simple double-quoted fields (`"x"`, `""` for a quote),
 /// trailing empty fields left by spreadsheets (`x,y,` / `1,2,`). Every value must be a finite
-/// number.
+/// number, or, in a column whose first value is a date, a date: `YYYY-MM-DD` or `YYYY-MM`
+/// (the month's last day), read as decimal years the way scenarios place dates on the time
+/// axis (``CalendarDate/decimalYear``, the end of the day: 2024-06-30 is 2024.4945…,
+/// 2025-12-31 and 2025-12 are 2026.0).
 public struct DataTable: Sendable {
     /// How the table is named in messages: the file name or path as given, or "the data".
     public let name: String
     public let columnNames: [String]
+    /// The columns read from dates, as decimal years, in header order.
+    public let dateColumns: [String]
     public let rowCount: Int
     private let columns: [[Double]]
     private let columnIndex: [String: Int]
@@ -89,6 +100,12 @@ public struct DataTable: Sendable {
         for (k, column) in order.enumerated() { index[column] = k }
         self.columnIndex = index
         self.rowLineNumbers = nil
+        self.dateColumns = []
+    }
+
+    /// A cell's date: `YYYY-MM-DD`, or `YYYY-MM` for the last day of that month.
+    public static func date(_ text: String) -> CalendarDate? {
+        CalendarDate(iso: text) ?? CalendarDate(isoMonth: text)
     }
 
     /// Reads a CSV file. Messages name the file by `path` as given.
@@ -158,6 +175,8 @@ public struct DataTable: Sendable {
         }
 
         var columns = [[Double]](repeating: [], count: header.count)
+        // Decided by each column's first value: the first date of a date column.
+        var firstDates = [String?](repeating: nil, count: header.count)
         var rowLines: [Int] = []
         for line in lines.dropFirst() {
             var values = try Self.fields(bytes, line.range, file: fileName, line: line.number)
@@ -168,6 +187,14 @@ public struct DataTable: Sendable {
             }
             for (k, value) in values.enumerated() {
                 if value.isEmpty { throw .missingValue(file: fileName, line: line.number, column: header[k]) }
+                if rowLines.isEmpty, Self.date(value) != nil { firstDates[k] = value }
+                if let first = firstDates[k] {
+                    guard let date = Self.date(value) else {
+                        throw .notADate(file: fileName, line: line.number, column: header[k], value: value, first: first)
+                    }
+                    columns[k].append(date.decimalYear)
+                    continue
+                }
                 guard let x = Double(value) else {
                     throw .notANumber(file: fileName, line: line.number, column: header[k], value: value)
                 }
@@ -186,6 +213,7 @@ public struct DataTable: Sendable {
         self.columns = columns
         self.columnIndex = index
         self.rowLineNumbers = rowLines
+        self.dateColumns = zip(header, firstDates).compactMap { $1 == nil ? nil : $0 }
     }
 
     /// Splits one line into trimmed fields, unquoting `"…"` fields (`""` is a literal quote).

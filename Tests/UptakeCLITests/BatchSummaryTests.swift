@@ -15,17 +15,11 @@ final class BatchSummaryTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("uptake-summary-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try scratchDirectory("uptake-summary-tests")
         for name in ["hai-chau-noncash-streets.yaml", "tra-vinh-online-records.yaml"] {
             let scenario = RunCommandTests.packageRoot.appendingPathComponent("Scenarios").appendingPathComponent(name)
             try FileManager.default.copyItem(at: scenario, to: directory.appendingPathComponent(name))
         }
-    }
-
-    override func tearDownWithError() throws {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
     }
 
     private func uptake(_ arguments: [String]) throws -> ExecutableRunner.Result {
@@ -122,6 +116,10 @@ final class BatchSummaryTests: XCTestCase {
         let screen = result.stdout.replacingOccurrences(of: "\r\n", with: "\n")
         XCTAssertTrue(screen.contains("\r["), "a progress bar redrawn in place: \(screen.debugDescription)")
         XCTAssertFalse(screen.contains("uptake: [1/2]"), "no log lines on a terminal: \(screen.debugDescription)")
+        for redraw in screen.components(separatedBy: "\r").dropFirst() {
+            let bar = redraw.components(separatedBy: "\u{1B}[K")[0]
+            XCTAssertLessThanOrEqual(bar.count, 79, "the bar fits an 80-column terminal: \(bar.debugDescription)")
+        }
         let afterBar = String(screen[screen.range(of: "\r", options: .backwards)!.upperBound...])
         let lines = afterBar.split(separator: "\n").map(String.init).dropFirst()   // the bar's last state
         XCTAssertEqual(Array(lines.dropLast()), try expectedLines(try text("Out/summary.csv")), screen.debugDescription)

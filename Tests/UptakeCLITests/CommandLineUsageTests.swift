@@ -15,15 +15,9 @@ final class CommandLineUsageTests: XCTestCase {
     private var directory: URL!
 
     override func setUpWithError() throws {
-        directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("uptake-usage-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        directory = try scratchDirectory("uptake-usage-tests")
         let scenario = RunCommandTests.packageRoot.appendingPathComponent("Scenarios/hai-chau-noncash-streets.yaml")
         try FileManager.default.copyItem(at: scenario, to: directory.appendingPathComponent("streets.yaml"))
-    }
-
-    override func tearDownWithError() throws {
-        if let directory { try? FileManager.default.removeItem(at: directory) }
     }
 
     private func uptake(_ arguments: [String]) throws -> ExecutableRunner.Result {

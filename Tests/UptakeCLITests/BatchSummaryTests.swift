@@ -96,7 +96,7 @@ final class BatchSummaryTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("broken.yaml"), result.stderr)
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 2, result.stdout)
+        guard lines.count == 2 else { return XCTFail("two lines on stdout: \(result.stdout.debugDescription)") }
         XCTAssertTrue(lines[0].hasPrefix("hai-chau-noncash-streets  "), result.stdout)
         XCTAssertTrue(lines[1].hasPrefix("1 of 2 scenarios forecast (see the errors above), 1 target: "), result.stdout)
         XCTAssertTrue(lines[1].hasSuffix("; results in Out/ (summary.csv)"), result.stdout)
@@ -120,7 +120,8 @@ final class BatchSummaryTests: XCTestCase {
             let bar = redraw.components(separatedBy: "\u{1B}[K")[0]
             XCTAssertLessThanOrEqual(bar.count, 79, "the bar fits an 80-column terminal: \(bar.debugDescription)")
         }
-        let afterBar = String(screen[screen.range(of: "\r", options: .backwards)!.upperBound...])
+        let lastRedraw = try XCTUnwrap(screen.range(of: "\r", options: .backwards), screen.debugDescription)
+        let afterBar = String(screen[lastRedraw.upperBound...])
         let lines = afterBar.split(separator: "\n").map(String.init).dropFirst()   // the bar's last state
         XCTAssertEqual(Array(lines.dropLast()), try expectedLines(try text("Out/summary.csv")), screen.debugDescription)
         XCTAssertTrue(lines.last?.hasSuffix("; results in Out/ (summary.csv)") ?? false, screen.debugDescription)

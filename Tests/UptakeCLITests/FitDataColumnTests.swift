@@ -60,7 +60,8 @@ final class FitDataColumnTests: XCTestCase {
         for result in [byDate, byMonth, byNumber] { XCTAssertEqual(result.exitCode, 0, result.stderr) }
         XCTAssertEqual(byDate.stdout, byNumber.stdout, "dates are the decimal years of the ends of their days")
         XCTAssertEqual(byMonth.stdout, byNumber.stdout, "YYYY-MM is the month's last day")
-        let t0 = try XCTUnwrap(Double(try CSV.parse(byDate.stdout)[3][1]))
+        let rows = try CSV.parse(byDate.stdout)
+        let t0 = try XCTUnwrap(rows.count == 4 && rows[3].count == 5 ? Double(rows[3][1]) : nil, byDate.stdout)
         XCTAssertEqual(t0, 2021.3, accuracy: 0.05)
 
         let table = try fit("share = K/(1+exp(-r*(date-t0)))", try write("dated.csv", dated), start)

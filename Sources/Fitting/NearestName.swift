@@ -20,6 +20,14 @@ public enum NearestName {
         return best.distance <= allowed ? best.name : nil
     }
 
+    /// Like ``suggest(_:among:)``, but never a candidate that every character differs from
+    /// (`x` for `b`, `x1` for `b2`): one short name for another is a guess, not a misspelling.
+    /// For a name that may be a misspelt one only by accident (a data column, a parameter).
+    public static func suggestMisspelling(_ name: String, among candidates: [String]) -> String? {
+        let folded = fold(name)
+        return suggest(name, among: candidates.filter { distance(folded, fold($0)) < max(folded.count, $0.count) })
+    }
+
     public static func fold(_ s: String) -> String {
         String(s.lowercased().map { $0 == "-" || $0 == " " ? "_" : $0 })
     }

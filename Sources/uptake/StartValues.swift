@@ -39,7 +39,7 @@ struct StartValues {
                 + "(parameters: \(parameters.joined(separator: ", ")))"
             if columns.contains(name) {
                 message += "; '\(name)' is a column of \(data), whose values are data, not fitted"
-            } else if extra.count == 1, let suggestion = NearestName.suggest(name, among: parameters) {
+            } else if extra.count == 1, let suggestion = NearestName.suggestMisspelling(name, among: parameters) {
                 message += "; did you mean '\(suggestion)'?"
             }
             throw InputError(message)
@@ -49,12 +49,8 @@ struct StartValues {
             var message = "--start: missing starting value for \(missing.map { "'\($0)'" }.joined(separator: ", ")) "
                 + "(give every parameter: \(parameters.map { "\($0)=…" }.joined(separator: ",")))"
             // A name that is not a column becomes a parameter: a misspelt column shows up here.
-            // (Not for a one-letter swap such as b for x: every name is one edit from those.)
-            let misspelt = missing.compactMap { name -> (String, String)? in
-                guard let column = NearestName.suggest(name, among: unusedColumns),
-                      NearestName.distance(NearestName.fold(name), NearestName.fold(column)) < max(name.count, column.count)
-                else { return nil }
-                return (name, column)
+            let misspelt = missing.compactMap { name in
+                NearestName.suggestMisspelling(name, among: unusedColumns).map { (name, $0) }
             }
             for (name, column) in misspelt {
                 message += "; '\(name)' is not a column of \(data) (columns: \(columns.joined(separator: ", "))): "

@@ -9,9 +9,10 @@ Usage:
 For every NIST `.dat` file in the given directories (default: Tests/Data/nist next to
 this script's package) and both of its starting points, runs
 
-    uptake fit --formula MODEL --data CSV --start b1=..,b2=.. --format json
+    uptake fit --formula MODEL --data CSV --start b1=..,b2=.. --format json --digits 17
 
-with the same options for every problem, and prints a Markdown table: problem x start ->
+with the same options for every problem (`--digits 17`: every bit of the doubles, so that
+the table measures the solver, not the 10 significant digits printed by default), and prints a Markdown table: problem x start ->
 minimum parameter LRE, minimum standard-deviation LRE, RSS LRE, iterations, termination,
 exit code. LRE = -log10(|estimate - certified| / |certified|), the number of correct
 significant digits, capped at 15 (an exact match) and floored at 0 (a missing or
@@ -202,7 +203,7 @@ def run_uptake(binary, problem, start_index, workdir):
         with open(csv_path, "w") as fh:
             fh.write(problem.csv_text())
     cmd = [binary, "fit", "--formula", problem.formula, "--data", csv_path,
-           "--start", problem.start_argument(start_index), "--format", "json"]
+           "--start", problem.start_argument(start_index), "--format", "json", "--digits", "17"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     except subprocess.TimeoutExpired:

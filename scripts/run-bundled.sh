@@ -29,9 +29,9 @@ formula='pct = K/(1+exp(-r*(period-t0)))'
 data=Scenarios/data/vietnam_internet_users_pct_1996_2023.csv
 start='K=80,r=0.3,t0=2010'
 out="$results/fit-vietnam-internet-logistic"
-for format in table json; do
-    ext=$([ "$format" = table ] && echo txt || echo json)
+for format in table json csv; do
+    ext=$([ "$format" = table ] && echo txt || echo "$format")
     write_atomically "$out/fit.$ext" "$uptake" fit --formula "$formula" \
         --data "$data" --start "$start" --format "$format"
 done
-echo "wrote $out/fit.txt and $out/fit.json"
+echo "wrote $out/fit.txt, $out/fit.json and $out/fit.csv"

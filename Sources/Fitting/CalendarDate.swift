@@ -25,6 +25,15 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(year: y, month: m, day: d)
     }
 
+    /// Parses `YYYY-MM` strictly as the last day of that month (a monthly period stands for
+    /// its end, as a yearly period `YYYY` stands for YYYY-12-31).
+    public init?(isoMonth text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+        self.init(year: y, month: m, day: Self.daysIn(month: m, year: y))
+    }
+
     public static func isLeap(_ year: Int) -> Bool {
         (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }

@@ -9,12 +9,17 @@ public typealias DataTableError = LocatedError
 ///
 /// The file is read by TextIO's ``CSVDocument`` (RFC 4180 quoting, any line ends, a UTF-8
 /// byte-order mark, blank lines and spaces around values, trailing empty fields left by
-/// spreadsheets); every value must be a finite number. Errors are ``LocatedError``s,
-/// `data.csv:3:3: y must be a number, got 'abc'`.
+/// spreadsheets). Every value must be a finite number, or, in a column whose first value is
+/// a date, a date: `YYYY-MM-DD` or `YYYY-MM` (the month's last day), read as decimal years the
+/// way scenarios place dates on the time axis (``CalendarDate/decimalYear``, the end of the
+/// day: 2024-06-30 is 2024.4945…, 2025-12-31 and 2025-12 are 2026.0). Errors are
+/// ``LocatedError``s, `data.csv:3:3: y must be a number, got 'abc'`.
 public struct DataTable: Sendable {
     /// How the table is named in messages: the file name or path as given, or "the data".
     public let name: String
     public let columnNames: [String]
+    /// The columns read from dates, as decimal years, in header order.
+    public let dateColumns: [String]
     public let rowCount: Int
     private let columns: [[Double]]
     private let columnIndex: [String: Int]
@@ -41,6 +46,12 @@ public struct DataTable: Sendable {
         for (k, column) in order.enumerated() { index[column] = k }
         self.columnIndex = index
         self.rowLineNumbers = nil
+        self.dateColumns = []
+    }
+
+    /// A cell's date: `YYYY-MM-DD`, or `YYYY-MM` for the last day of that month.
+    public static func date(_ text: String) -> CalendarDate? {
+        CalendarDate(iso: text) ?? CalendarDate(isoMonth: text)
     }
 
     /// Reads a CSV file. Messages name the file by `path` as given.
@@ -70,9 +81,24 @@ public struct DataTable: Sendable {
         try csv.requireRows()
         let names = header.texts
         var columns = [[Double]](repeating: [], count: header.count)
+        // A column whose first value is a date holds dates (its first date, for messages).
+        let firstDates: [String?] = csv.rows.first.map { first in
+            first.fields.map { Self.date($0.text) != nil ? $0.text : nil }
+        } ?? []
         for row in csv.rows {
             for (k, field) in row.fields.enumerated() {
-                columns[k].append(try csv.number(field, column: names[k]))
+                if let first = firstDates[k] {
+                    guard let date = Self.date(field.text) else {
+                        throw csv.error(at: field, "\(PrintableText.quoted(field.text)) is not a date (YYYY-MM-DD or YYYY-MM), "
+                            + "but column '\(PrintableText.cut(names[k]))' starts with the date '\(first)'")
+                    }
+                    columns[k].append(date.decimalYear)
+                } else {
+                    do { columns[k].append(try csv.number(field, column: names[k])) } catch {
+                        guard Self.date(field.text) != nil else { throw error }
+                        throw LocatedError(error.location, error.message + " (a column is read as dates only when its first value is a date)")
+                    }
+                }
             }
         }
         self.name = csv.file
@@ -81,5 +107,6 @@ public struct DataTable: Sendable {
         self.columns = columns
         self.columnIndex = index
         self.rowLineNumbers = csv.rows.map(\.line)
+        self.dateColumns = zip(names, firstDates).compactMap { $1 == nil ? nil : $0 }
     }
 }

@@ -137,7 +137,8 @@ public struct ForecastComparison: Sendable {
         }
         guard !between.isEmpty else { return nil }
         let shown = between.prefix(3).map { "line \($0.line) (\($0.date))" }.joined(separator: ", ")
-        return "\(between.count) actuals in \(file.path) fall between forecast dates and are not scored: "
+        return "\(counted(between.count, "actual")) in \(file.path) \(between.count == 1 ? "falls" : "fall") between forecast dates and "
+            + "\(between.count == 1 ? "is" : "are") not scored: "
             + shown + (between.count > 3 ? ", …" : "")
     }
 

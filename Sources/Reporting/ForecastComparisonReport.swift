@@ -81,7 +81,7 @@ extension ForecastComparison {
     public var table: String {
         func number(_ x: Double?, _ digits: Int) -> String { Self.number(x, digits: digits) }
         let percent = Self.percent
-        var out = "A: \(pathA) (\(a.forecasts.count) forecasts)\nB: \(pathB) (\(b.forecasts.count) forecasts)\n\n"
+        var out = "A: \(pathA) (\(counted(a.forecasts.count, "forecast")))\nB: \(pathB) (\(counted(b.forecasts.count, "forecast")))\n\n"
         var lines: [[String]] = [["scenario", "variant", "date", "median A", "median B", "B − A", "rel. diff", "90% width B/A"]
             + (isScored ? ["observed", "WIS A", "WIS B", "WIS B/A", "AE A", "AE B", "in 50% A/B", "in 90% A/B"] : [])]
         func mark(_ score: QuantileForecastScore?, _ flag: (QuantileForecastScore) -> Bool) -> String {
@@ -107,7 +107,7 @@ extension ForecastComparison {
             for row in listed { out += "  \(row.key)\n" }
         }
         let s = summary
-        out += "\n\(s.both) forecasts in both"
+        out += "\n\(counted(s.both, "forecast")) in both"
         if let largest = s.largest {
             out += "; largest relative difference of medians \(percent(largest.relative)) (\(largest.key))"
         }
@@ -122,7 +122,7 @@ extension ForecastComparison {
                     + "90 % \(number(m.coverage90, 3))\n"
             }
             if let r = s.relativeWIS {
-                out += "relative WIS of B against A: \(number(r, 3)) over \(s.scoredBoth) forecasts (below 1: B is better)\n"
+                out += "relative WIS of B against A: \(number(r, 3)) over \(counted(s.scoredBoth, "forecast")) (below 1: B is better)\n"
             }
         }
         return out

@@ -50,7 +50,8 @@ public struct ScenarioBatch: Sendable {
             }
             if let other = seenIDs[scenario.id] {
                 onFailure(Failure(file: file, status: .badInput,
-                                  message: "\(file): id '\(scenario.id)' is also used by \(other); ids must be unique in a batch"))
+                                  message: other == file ? "\(file) is given twice; a batch runs each file once"
+                                      : "\(file): id '\(scenario.id)' is also used by \(other); ids must be unique in a batch"))
                 worst = max(worst, .badInput)
                 continue
             }

@@ -55,10 +55,12 @@ struct BacktestCommand: ParsableCommand {
             Examples:
               uptake backtest Scenarios/vietnam-internet-users.yaml --cutoff 2010,2014
               uptake backtest Scenarios/ --holdout 3 --paths 2000 --format csv
-              uptake backtest a.yaml b.yaml --cutoff a=2015,2018 --cutoff b=2019-06-30
-              uptake backtest --panel share=electricity.csv --series-pattern '^[A-Z]{3}$' --cutoff 2008,2012
-              uptake backtest --panel count=mobile.csv --panel share=electricity.csv --series-pattern '^[A-Z]{3}$' \\
-                  --write-calibration table.csv
+              uptake backtest Scenarios/vietnam-internet-users.yaml Tests/Data/backtest/carstock-nl.yaml \\
+                  --cutoff vietnam-internet-users=2012 --cutoff carstock-nl=1975,1980
+              uptake backtest --panel share=Tests/Data/panel/electricity-12.csv \\
+                  --series-pattern '^[A-Z]{3}$' --cutoff 2008,2012
+              uptake backtest --panel share=Tests/Data/panel/electricity-12.csv \\
+                  --series-pattern '^[A-Z]{3}$' --write-calibration table.csv
             """
     )
 
@@ -73,7 +75,7 @@ struct BacktestCommand: ParsableCommand {
                                valueName: "date"))
     var cutoff: [String] = []
 
-    @Option(help: "Hold out the last N observations of each scenario (instead of --cutoff).")
+    @Option(parsing: .unconditional, help: "Hold out the last N observations of each scenario (instead of --cutoff).")
     var holdout: Int?
 
     @Option(help: "table, csv or json (json adds every held-out observation).")

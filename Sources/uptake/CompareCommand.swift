@@ -30,9 +30,9 @@ struct CompareCommand: ParsableCommand {
             file, no scenario in common, actuals that match no forecast date).
 
             Examples:
-              uptake compare Results-last-quarter Results
-              uptake compare old/forecast.csv new/forecast.csv --tolerance 0.01
-              uptake compare baseline/ campaign/ --actuals actuals.csv --format csv
+              uptake run Scenarios/ --out New && uptake compare Results New
+              uptake compare Results/vung-tau-market-qr/forecast.csv \\
+                  New/vung-tau-market-qr/forecast.csv --tolerance 0.01 --format csv
             """
     )
 
@@ -47,7 +47,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Observed values: scenario,date,value or hubverse target_end_date,location,target,observation.")
     var actuals: String?
 
-    @Option(help: "Exit 1 if a median differs relatively by more than this (e.g. 0.01), or a row is missing.")
+    @Option(parsing: .unconditional, help: "Exit 1 if a median differs relatively by more than this (e.g. 0.01), or a row is missing.")
     var tolerance: Double?
 
     @Option(help: "table, csv or json.")
@@ -82,7 +82,8 @@ struct CompareCommand: ParsableCommand {
         if let tolerance {
             let offending = comparison.rows(differingBeyond: tolerance)
             if !offending.isEmpty {
-                printError("uptake: \(offending.count) of \(comparison.rows.count) forecasts differ by more than the tolerance \(tolerance):")
+                printError("uptake: \(offending.count) of \(counted(comparison.rows.count, "forecast")) "
+                    + "\(offending.count == 1 ? "differs" : "differ") by more than the tolerance \(tolerance):")
                 for row in offending {
                     switch row.status {
                     case .onlyInA: printError("  \(row.key): only in A (\(a))")

@@ -37,13 +37,13 @@ struct PanelOptions: ParsableArguments {
     @Option(help: "For shares: percent (default) or fraction.")
     var unit: String?
 
-    @Option(help: "Use the last N years before each panel's last year as cutoffs (instead of --cutoff).")
+    @Option(parsing: .unconditional, help: "Use the last N years before each panel's last year as cutoffs (instead of --cutoff).")
     var origins: Int?
 
-    @Option(help: "A series needs at least this many observations up to a cutoff.")
+    @Option(parsing: .unconditional, help: "A series needs at least this many observations up to a cutoff.")
     var minPoints = 8
 
-    @Option(help: "Keep only K observations, three years apart, before each cutoff.")
+    @Option(parsing: .unconditional, help: "Keep only K observations, three years apart, before each cutoff.")
     var snapshots: Int?
 
     @Option(help: ArgumentHelp("Write every scored observation to this CSV.", valueName: "file"))
@@ -221,7 +221,7 @@ struct PanelBacktestRun {
                                                snapshots: options.snapshots)
             let kind: ErrorQuantileTable.Kind = template.metric.kind.bound == nil ? .count : .share
             errors[kind, default: []] += list
-            provenance.append("\(panel.name) (\(kind.rawValue)): \(panel.series.count) series, \(list.count) errors, "
+            provenance.append("\(panel.name) (\(kind.rawValue)): \(panel.series.count) series, \(counted(list.count, "error")), "
                 + "every origin with \(options.minPoints)+ points\(options.snapshots.map { ", \($0) snapshots" } ?? "")")
         }
         let table = try PanelCalibration.table(errors, provenance: provenance)

@@ -20,7 +20,7 @@ struct RunCommand: ParsableCommand {
 
             Example:
               uptake run Scenarios/                 # every scenario, into Results/
-              uptake run Scenarios/phu-my-acceptance-points.yaml --paths 20000 --jobs 2
+              uptake run Scenarios/phu-my-noncash-acceptance-points.yaml --paths 20000
             """
     )
 
@@ -32,7 +32,10 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var simulation: SimulationOptions
 
-    func validate() throws { try simulation.check() }
+    func validate() throws {
+        try simulation.check()
+        try OutputFolder.check(out, option: "--out")
+    }
 
     func run() throws {
         let results = ResultsFolder(out)
@@ -40,12 +43,14 @@ struct RunCommand: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
         let progress = BatchProgress()
+        var summary = BatchSummary()
         var (_, status) = try batch.run(inputs, persist: { outcome in
             // On the forecasting thread: the scenario's files.
             try results.write(outcome, toolVersion: Uptake.version)
         }, onFailure: { printError("error: \($0)") }) { outcome, index, total in
             let verdicts = outcome.result.forecasts.first?.feasibility.map(\.verdict.rawValue).joined(separator: ", ") ?? ""
             progress.advance(index, of: total, outcome.scenario.id, status: verdicts)
+            summary.add(outcome, of: total)
         }
         progress.finish()
         // Rebuilt from the folders under --out: this batch's scenarios and earlier ones'.
@@ -53,22 +58,32 @@ struct RunCommand: ParsableCommand {
             printError("error: \(problem)")
             status = max(status, .badInput)
         }
+        print(summary.text(resultsIn: out), terminator: "")
         if status != .success { throw ExitCode(status.rawValue) }
     }
 }
 
 /// Options shared by `run` and `check`.
 struct SimulationOptions: ParsableArguments {
-    @Option(help: "Monte Carlo paths per variant (1…10,000,000; overrides the scenario's forecast.paths).")
+    // `.unconditional`: a negative value is read as the value (and refused by check() with a
+    // message), not as an unknown flag that leaves the option "missing" its value.
+    @Option(parsing: .unconditional, help: "Monte Carlo paths per variant (1…10,000,000; overrides the scenario's forecast.paths).")
     var paths: Int?
 
-    @Option(help: "Random seed (overrides the scenario's forecast.seed). Results depend only on seed and paths.")
-    var seed: UInt64?
+    @Option(name: .customLong("seed"), parsing: .unconditional,
+            help: ArgumentHelp("Random seed, a whole number 0…2^64−1 (overrides the scenario's forecast.seed). "
+                               + "Results depend only on seed and paths.", valueName: "seed"))
+    var seedText: String?
 
-    @Option(help: "Worker threads (default: all cores). Results are identical for any value.")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all cores). Results are identical for any value.")
     var jobs: Int?
 
+    var seed: UInt64? { seedText.flatMap { UInt64($0) } }
+
     func check() throws {
+        if let seedText, UInt64(seedText) == nil {
+            throw ValidationError("--seed must be a whole number from 0 to 18446744073709551615 (2^64 − 1), got '\(seedText)'.")
+        }
         if let paths, !(1...10_000_000).contains(paths) {
             throw ValidationError("--paths must be between 1 and 10,000,000, got \(paths).")
         }

@@ -27,17 +27,36 @@ struct StartValues {
     }
 
     /// The values in the order of `parameters`; every parameter must have exactly one value.
-    func ordered(as parameters: [String]) throws -> [Double] {
+    /// `columns` are the data table's, `unusedColumns` those the formula does not name: a
+    /// misspelt column is taken for a parameter without a starting value, and is then asked
+    /// about ("did you mean the column 'x'?") when it is near a column the formula leaves out.
+    func ordered(as parameters: [String], columns: [String] = [], unusedColumns: [String] = [],
+                 data: String = "the data") throws -> [Double] {
         let extra = values.map(\.name).filter { !parameters.contains($0) }
-        if !extra.isEmpty {
-            throw InputError("--start: \(extra.map { "'\($0)'" }.joined(separator: ", ")) "
+        if let name = extra.first {
+            var message = "--start: \(extra.map { "'\($0)'" }.joined(separator: ", ")) "
                 + "\(extra.count == 1 ? "is not a parameter" : "are not parameters") of the formula "
-                + "(parameters: \(parameters.joined(separator: ", ")))")
+                + "(parameters: \(parameters.joined(separator: ", ")))"
+            if columns.contains(name) {
+                message += "; '\(name)' is a column of \(data), whose values are data, not fitted"
+            } else if extra.count == 1, let suggestion = NearestName.suggestMisspelling(name, among: parameters) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            throw InputError(message)
         }
         let missing = parameters.filter { name in !values.contains { $0.name == name } }
         if !missing.isEmpty {
-            throw InputError("--start: missing starting value for \(missing.map { "'\($0)'" }.joined(separator: ", ")) "
-                + "(give every parameter: \(parameters.map { "\($0)=…" }.joined(separator: ",")))")
+            var message = "--start: missing starting value for \(missing.map { "'\($0)'" }.joined(separator: ", ")) "
+                + "(give every parameter: \(parameters.map { "\($0)=…" }.joined(separator: ",")))"
+            // A name that is not a column becomes a parameter: a misspelt column shows up here.
+            let misspelt = missing.compactMap { name in
+                NearestName.suggestMisspelling(name, among: unusedColumns).map { (name, $0) }
+            }
+            for (name, column) in misspelt {
+                message += "; '\(name)' is not a column of \(data) (columns: \(columns.joined(separator: ", "))): "
+                    + "did you mean '\(column)'?"
+            }
+            throw InputError(message)
         }
         return parameters.map { name in values.first { $0.name == name }!.value }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fitting
 import Foundation
 import Forecasting
 import ForecastingAVX2
@@ -21,19 +22,42 @@ struct Uptake: ParsableCommand {
             fit or forecast failed. In a batch the worst wins: 2, then 3, then 1.
 
             Examples:
-              uptake init my-target               # a commented template
+              uptake init my-target               # a commented template, my-target.yaml
               uptake validate Scenarios/          # check, don't run
               uptake run Scenarios/               # results into Results/
               uptake check Scenarios/ --strict    # exit 1 if off track
-              uptake compare Old/ Results/ --tolerance 0.01
+              uptake run Scenarios/ --out New && uptake compare Results New
               uptake backtest Scenarios/ --holdout 3
-              uptake fit --formula "y = b1/(1+exp(b2-b3*x))" \\
-                         --data data.csv --start b1=100,b2=1,b3=0.1
+              uptake fit --formula "pct = K/(1+exp(-r*(period-t0)))" \\
+                         --data Scenarios/data/vietnam_internet_users_pct_1996_2023.csv \\
+                         --start K=80,r=0.3,t0=2010
             """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,
                       CompareCommand.self, BacktestCommand.self]
     )
+}
+
+extension Uptake {
+    /// The subcommands' names, in the order of the help.
+    static var commandNames: [String] {
+        configuration.subcommands.compactMap { $0.configuration.commandName }
+    }
+
+    /// What is wrong when the first word is not a command (`uptake frobnicate a b`), or nil.
+    /// ArgumentParser alone would call every word "an unexpected argument".
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let word = arguments.first, !word.hasPrefix("-"), word != "help", !commandNames.contains(word) else {
+            return nil
+        }
+        var message = "unknown command '\(word)'"
+        if let suggestion = NearestName.suggest(word, among: commandNames) {
+            message += " (did you mean '\(suggestion)'?)"
+        } else if FileManager.default.fileExists(atPath: word) {
+            message += " (to forecast it: uptake run \(word))"
+        }
+        return message + "; commands are \(commandNames.joined(separator: ", ")) (see 'uptake --help')"
+    }
 }
 
 /// Bad input from the user: one line, exit code 2, no stack trace.
@@ -50,6 +74,10 @@ enum UptakeMain {
         // The Monte Carlo kernel built for this processor, if there is one (same results).
         LogisticLaneKernel.installIfSupported(x86_64_v3: AVX2Kernels.logisticStep,
                                                 environment: ProcessInfo.processInfo.environment)
+        if let message = Uptake.unknownCommand(Array(CommandLine.arguments.dropFirst())) {
+            printError("error: \(message)")
+            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
+        }
         do {
             var command = try Uptake.parseAsRoot()
             try command.run()
@@ -78,9 +106,10 @@ enum UptakeMain {
             }
             // Usage errors follow the contract of every other error: one line on stderr,
             // "error: <problem> (see '<command> --help')", without the usage block.
-            let message = Uptake.message(for: error)
+            var message = Uptake.message(for: error)
                 .split(whereSeparator: \.isNewline).map { $0.trimmingSpaces() }
                 .filter { !$0.isEmpty }.joined(separator: " ")
+            if message.hasSuffix(".") { message.removeLast() }
             let helpCommand = Uptake.fullMessage(for: error, columns: 10_000)
                 .split(whereSeparator: \.isNewline)
                 .last { $0.trimmingSpaces().hasPrefix("See '") }?

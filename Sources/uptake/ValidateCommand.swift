@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reporting
 import Scenarios
 
 /// `uptake validate`: parse and check scenario files without running them.
@@ -31,15 +32,12 @@ struct ValidateCommand: ParsableCommand {
                 printError("error: \(error)")
                 return .badInput
             }
-            print("ok  \(file)  (\(scenario.id): \(Self.count(scenario.observations.count, "observation")), "
-                + "\(Self.count(scenario.targets.count, "target")))")
+            print("ok  \(file)  (\(scenario.id): \(counted(scenario.observations.count, "observation")), "
+                + "\(counted(scenario.targets.count, "target")))")
             return .success
         }
         if status != .success { throw ExitCode(status.rawValue) }
     }
-
-    /// "1 observation", "2 observations".
-    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 }
 
 /// `uptake init ID`: a commented scenario template that validates.

@@ -498,7 +498,8 @@ final class FormulaTests: XCTestCase {
     func testLeftSideMustBeData() throws {
         let data = try csv("x,y2\n1,2\n3,4\n")
         XCTAssertThrowsError(try FormulaModel(formula: Formula(parsing: "y = b1*x"), data: data)) { error in
-            XCTAssertEqual("\(error)", "formula: 'y' on the left of '=' is not a column of data.csv (columns: x, y2)")
+            // 'y2', not 'x': one letter for another is no misspelling.
+            XCTAssertEqual("\(error)", "formula: 'y' on the left of '=' is not a column of data.csv; did you mean 'y2'? (columns: x, y2)")
         }
         XCTAssertThrowsError(try FormulaModel(formula: Formula(parsing: "b1 = b1*x + y2"), data: data)) { error in
             XCTAssertEqual(

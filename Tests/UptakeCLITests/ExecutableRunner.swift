@@ -55,6 +55,7 @@ enum ExecutableRunner {
 
     /// Runs `name arguments...` and waits for it, at most `timeout` seconds, in
     /// `currentDirectory` when given (else in the test process's working directory).
+    /// `executable` runs another program than the product `name` (e.g. `/usr/bin/script`).
     ///
     /// Output goes to temporary files rather than pipes so that a chatty child can never
     /// block on a full pipe buffer while we wait for it.
@@ -63,9 +64,10 @@ enum ExecutableRunner {
         _ arguments: [String],
         timeout: Double = 300,
         currentDirectory: URL? = nil,
-        environment extra: [String: String] = [:]
+        environment extra: [String: String] = [:],
+        executable: URL? = nil
     ) throws -> Result {
-        let executable = executableURL(name)
+        let executable = executable ?? executableURL(name)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw Failure.notBuilt(executable)
         }

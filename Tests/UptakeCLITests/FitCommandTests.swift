@@ -143,7 +143,7 @@ final class FitCommandTests: XCTestCase {
                        mentions: ["'z'", "not a column", "logistic.csv", "x, y"])
         // On the right a misspelt column becomes a parameter without a starting value.
         assertBadInput(try fit(formula: "y = b1*xx", data: data, start: "b1=1"),
-                       mentions: ["missing", "'xx'"])
+                       mentions: ["missing", "'xx'", "did you mean 'x'?"])
     }
 
     func testNonFiniteLeftSideNamesTheLine() throws {
@@ -198,7 +198,7 @@ final class FitCommandTests: XCTestCase {
         assertBadInput(try uptake(["fit", "--formula", "y = b1*x", "--data", data]), mentions: ["--start"])
         assertBadInput(try fit(formula: "y = b1*x", data: data, start: "b1=1", ["--bogus"]), mentions: ["--bogus"])
         assertBadInput(try fit(formula: "y = b1*x", data: data, start: "b1=1", ["--format", "xml"]),
-                       mentions: ["--format", "'xml'", "table", "json"])
+                       mentions: ["--format", "'xml'", "table", "json", "csv"])
         assertBadInput(try fit(formula: "y = b1*x", data: data, start: "b1=1", ["--max-evaluations", "0"]),
                        mentions: ["--max-evaluations"])
         assertBadInput(try uptake(["frobnicate"]), mentions: ["frobnicate"])
@@ -232,7 +232,7 @@ final class FitCommandTests: XCTestCase {
         XCTAssertEqual(Set(parameters.keys), ["b1", "b2", "b3"])
         for (name, value) in parameters {
             let entry = try XCTUnwrap(value as? [String: Any], name)
-            XCTAssertEqual(Set(entry.keys), ["estimate", "std_error"], name)
+            XCTAssertEqual(Set(entry.keys), ["estimate", "std_error", "lower_95", "upper_95"], name)
             XCTAssertNotNil(entry["estimate"] as? Double, name)
             let standardError = try XCTUnwrap(entry["std_error"] as? Double, name)
             XCTAssertGreaterThan(standardError, 0, name)

@@ -100,7 +100,7 @@ final class ResultsFolderTests: XCTestCase {
         let result = try uptake(["run", "vung-tau-market-qr.yaml", "--paths", "300", "--out", "taken"])
         XCTAssertEqual(result.exitCode, 2)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
-        XCTAssertTrue(result.stderr.hasPrefix("error: taken: is a file"), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("error: --out taken: it is a file, not a folder"), result.stderr)
         XCTAssertFalse(result.stderr.contains("NSCocoaErrorDomain"))
         XCTAssertEqual(try text("taken"), "a file")
     }

@@ -96,7 +96,8 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
             }
             return "unexpected '\(text)' at column \(column) (missing operator? multiplication is written '*')"
         case .notAColumn(let name, let data, let columns):
-            return "'\(name)' on the left of '=' is not a column of \(data) (columns: \(columns.joined(separator: ", ")))"
+            let suggestion = NearestName.suggestMisspelling(name, among: columns).map { "; did you mean '\($0)'?" } ?? ""
+            return "'\(name)' on the left of '=' is not a column of \(data)\(suggestion) (columns: \(columns.joined(separator: ", ")))"
         case .parameterOnLeft(let name, let data, let columns):
             return "parameter '\(name)' appears on the left of '='; the left side may only use columns of \(data) (columns: \(columns.joined(separator: ", ")))"
         case .noParameters(let formula, let data):

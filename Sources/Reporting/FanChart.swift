@@ -146,15 +146,14 @@ public enum FanChart {
         layout.launchX = scenario.launch.map(x)
         layout.ceilings = ceilingValues.filter { $0.value <= axis.top * (1 + 1e-9) }
             .map { .init(value: $0.value, y: y($0.value), label: $0.label) }
-        layout.targets = scenario.targets.map { target in
-            let row = feasibility(of: target, in: baseline)
-            return .init(x: x(target.by), y: y(target.value), assumed: target.assumed, number: nil, leader: [],
-                         description: "\(target.label)\(target.assumed ? " (assumed)" : "") — \(chance(row, assumed: false))")
+        let rows = scenario.targets.map { feasibility(of: $0, in: baseline) }
+        layout.targets = zip(scenario.targets, rows).map { target, row in
+            .init(x: x(target.by), y: y(target.value), assumed: target.assumed, number: nil, leader: [],
+                  description: "\(target.label)\(target.assumed ? " (assumed)" : "") — \(chance(row, assumed: false))")
         }
         texts += legend(&layout, assumptions: assumptions, source: scenario.source)
         layout.texts = texts
-        placeLabels(&layout, targets: scenario.targets, feasibility: scenario.targets.map { feasibility(of: $0, in: baseline) },
-                    launchX: layout.launchX)
+        placeLabels(&layout, targets: scenario.targets, feasibility: rows)
         return layout
     }
 

@@ -13,8 +13,7 @@ extension FanChart {
     /// shortened to 40 % of the longest label allowed, gets a number at its marker and a line
     /// in the list under the chart (the canvas grows by a line for each). A block slid away
     /// from its marker is tied to it by a leader line.
-    static func placeLabels(_ layout: inout FanChartLayout, targets: [ScenarioTarget], feasibility: [TargetFeasibility?],
-                            launchX: Double?) {
+    static func placeLabels(_ layout: inout FanChartLayout, targets: [ScenarioTarget], feasibility: [TargetFeasibility?]) {
         let plot = layout.plot
         let markers = layout.targets.map { ChartRect(centre: ($0.x, $0.y), width: 18, height: 18) }
         var avoided = layout.observations.map { ChartRect(centre: ($0.x, $0.y), width: 9, height: 9) }
@@ -87,7 +86,7 @@ extension FanChart {
         }
 
         // "launch" at the foot of its tick, beside it, or slid up clear of the curve.
-        if let launchX {
+        if let launchX = layout.launchX {
             let w = text.width(of: "launch"), h = text.ascent + text.descent
             var candidates: [LabelPlacer.Candidate] = []
             for rise in Swift.stride(from: 0.0, through: 60, by: 4) {

@@ -19,6 +19,16 @@ struct SVGMarkup: ExpressibleByStringInterpolation {
 
     init(stringInterpolation: Interpolation) { text = stringInterpolation.text }
 
+    /// `<line x1 y1 x2 y2 stroke [stroke-width] [stroke-dasharray]/>` and a newline.
+    static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double? = nil,
+                     dash: String? = nil) -> SVGMarkup {
+        var line: SVGMarkup = "<line x1=\"\(x1)\" y1=\"\(y1)\" x2=\"\(x2)\" y2=\"\(y2)\" stroke=\"\(stroke)\""
+        if let width { line.text.append(" stroke-width=\"\(width)\"" as SVGMarkup) }
+        if let dash { line.text.append(" stroke-dasharray=\"\(dash)\"" as SVGMarkup) }
+        line.text.append("/>\n")
+        return line
+    }
+
     struct Interpolation: StringInterpolationProtocol {
         var text: TextBuffer
 

@@ -1,3 +1,5 @@
+import TextIO
+import TextIO
 import Forecasting
 import Scenarios
 

@@ -1,3 +1,5 @@
+import TextIO
+
 extension FanChart {
     /// Writes a layout as SVG: the plot's lines and shapes, then every text of
     /// ``FanChartLayout/texts`` (each on its backdrop where it has one), nothing else.

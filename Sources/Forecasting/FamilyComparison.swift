@@ -24,6 +24,11 @@ public struct FamilyComparison: Sendable, Equatable {
         public var weight: Double
         public var pMeet: Double
         public var pMeetStandardError: Double
+
+        public init(target: ForecastTarget, family: CurveFamily, weight: Double, pMeet: Double, pMeetStandardError: Double) {
+            self.target = target; self.family = family; self.weight = weight; self.pMeet = pMeet
+            self.pMeetStandardError = pMeetStandardError
+        }
     }
 
     public var rows: [Row]

@@ -63,6 +63,17 @@ public struct LeverSeekResult: Sendable, Equatable {
     /// targets counted once, by the first).
     public var evaluations: Int
 
+    public init(target: ForecastTarget, lever: SeekLever, probability: Double, status: Status, value: LeverValue?,
+                valueStandardError: Double?, pMeetAtValue: Double, pMeetStandardError: Double, baselinePMeet: Double,
+                baselinePMeetStandardError: Double, dateAtProbability: CalendarDate?,
+                range: (neutral: LeverValue, far: LeverValue), evaluations: Int) {
+        self.target = target; self.lever = lever; self.probability = probability; self.status = status
+        self.value = value; self.valueStandardError = valueStandardError; self.pMeetAtValue = pMeetAtValue
+        self.pMeetStandardError = pMeetStandardError; self.baselinePMeet = baselinePMeet
+        self.baselinePMeetStandardError = baselinePMeetStandardError; self.dateAtProbability = dateAtProbability
+        self.range = range; self.evaluations = evaluations
+    }
+
     public static func == (a: LeverSeekResult, b: LeverSeekResult) -> Bool {
         a.target == b.target && a.lever == b.lever && a.probability == b.probability && a.status == b.status
             && a.value == b.value && a.valueStandardError == b.valueStandardError && a.pMeetAtValue == b.pMeetAtValue

@@ -58,6 +58,12 @@ public struct SensitivityAnalysis: Sendable, Equatable {
         /// nil when the forecast at this setting failed.
         public var pMeet: Double?
         public var pMeetStandardError: Double?
+
+        public init(target: ForecastTarget, input: Input, setting: Setting, value: Double?, pMeet: Double?,
+                    pMeetStandardError: Double?) {
+            self.target = target; self.input = input; self.setting = setting; self.value = value
+            self.pMeet = pMeet; self.pMeetStandardError = pMeetStandardError
+        }
     }
 
     /// One input's bar in a tornado: P(met) at its settings, around the baseline's.

@@ -12,8 +12,10 @@ struct RunCommand: ParsableCommand {
         abstract: "Forecast scenario files and write their results.",
         discussion: """
             For each scenario writes <out>/<id>/forecast.csv, feasibility.csv, fit.csv, run.json \
-            and fan.svg, and <out>/summary.csv with every target of the batch. Files are written \
-            atomically. A bad file is reported and the others still run.
+            and fan.svg, and <out>/summary.csv with every target of the batch; also families.csv \
+            (P(met) per family) when two or more families fit, and seek.csv when the scenario has \
+            a seek: section (see `uptake seek --help`). Files are written atomically. A bad file \
+            is reported and the others still run.
 
             Exit codes: 0 ok; 2 bad input in some file; 3 a forecast failed.
 
@@ -36,7 +38,8 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let results = ResultsFolder(out)
         try results.checkUsable()
-        let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
+        var batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
+        batch.seeksAndComparesFamilies = true   // seek.csv, families.csv
         let progress = BatchProgress()
         var (_, status) = try batch.run(inputs, persist: { outcome in
             // On the forecasting thread: the scenario's files.

@@ -87,6 +87,18 @@ final class RunCommandTests: XCTestCase {
         return String(try XCTUnwrap(line).dropFirst(4)).trimmingCharacters(in: .whitespaces)
     }
 
+    /// The files `run` writes in a scenario's folder: the five, plus families.csv when two or
+    /// more families fit and seek.csv when the scenario has a `seek:` section (issue 12).
+    private func expectedFiles(in folder: String, scenarioFile: String) throws -> [String] {
+        var files = Self.resultFiles
+        let fitted = try text("\(folder)/fit.csv").split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .filter { $0.count > 1 && !$0[1].isEmpty }.map { String($0[0]) }
+        if Set(fitted).count >= 2 { files.append("families.csv") }
+        if try text(scenarioFile).contains("\nseek:") { files.append("seek.csv") }
+        return files.sorted()
+    }
+
     /// Every regular file under `folder`, as relative paths, sorted.
     private func listing(_ folder: String) throws -> [String] {
         let root = directory.appendingPathComponent(folder)
@@ -112,8 +124,11 @@ final class RunCommandTests: XCTestCase {
 
         let ids = try inputs.map(scenarioID)
         var expectedListing = ["summary.csv"]
-        for id in ids { expectedListing += Self.resultFiles.map { "\(id)/\($0)" } }
-        XCTAssertEqual(try listing("Results"), expectedListing.sorted(), "five files per scenario plus summary.csv, and nothing else")
+        for (input, id) in zip(inputs, ids) {
+            expectedListing += try expectedFiles(in: "Results/\(id)", scenarioFile: input).map { "\(id)/\($0)" }
+        }
+        XCTAssertEqual(try listing("Results"), expectedListing.sorted(),
+                       "five files per scenario (with families.csv, seek.csv when they apply) plus summary.csv, and nothing else")
 
         var summaryRows: [String] = []
         for (input, id) in zip(inputs, ids) {
@@ -371,7 +386,8 @@ final class RunCommandTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains("cannot write") && result.stderr.contains(blocked), result.stderr)
             for input in inputs where try scenarioID(input) != blocked {
                 let id = try scenarioID(input)
-                XCTAssertEqual(try listing("\(out)/\(id)"), Self.resultFiles, "\(id) at --jobs \(jobs)")
+                XCTAssertEqual(try listing("\(out)/\(id)"), try expectedFiles(in: "\(out)/\(id)", scenarioFile: input),
+                               "\(id) at --jobs \(jobs)")
             }
             let summary = try text("\(out)/summary.csv")
             XCTAssertFalse(summary.contains(blocked + ","), "the failed scenario has no summary rows")
@@ -491,7 +507,8 @@ final class RunCommandTests: XCTestCase {
 
         let ran = try uptake(["run", "my-id.yaml", "--paths", Self.paths, "--out", "Results"])
         XCTAssertEqual(ran.exitCode, 0, ran.stderr)
-        XCTAssertEqual(try listing("Results"), (["summary.csv"] + Self.resultFiles.map { "my-id/\($0)" }).sorted())
+        XCTAssertEqual(try listing("Results"),
+                       (["summary.csv"] + (try expectedFiles(in: "Results/my-id", scenarioFile: "my-id.yaml")).map { "my-id/\($0)" }).sorted())
 
         try "edited\n".write(to: directory.appendingPathComponent("my-id.yaml"), atomically: true, encoding: .utf8)
         let again = try uptake(["init", "my-id"])

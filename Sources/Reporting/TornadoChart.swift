@@ -45,8 +45,11 @@ public enum TornadoChart {
                 if bar.input == .family || base == nil {
                     rect(&svg, x(bar.lowest), x(bar.highest), y, familyColour)
                 } else if let base {
-                    if let low = bar.low { rect(&svg, x(min(base, low)), x(max(base, low)), y, lowColour) }
-                    if let high = bar.high { rect(&svg, x(min(base, high)), x(max(base, high)), y, highColour) }
+                    // The segment farther from the baseline first, so one on the same side shows over it.
+                    let segments = [(bar.low, lowColour), (bar.high, highColour)].compactMap { p, colour in p.map { ($0, colour) } }
+                    for (p, colour) in segments.sorted(by: { abs($0.0 - base) > abs($1.0 - base) }) {
+                        rect(&svg, x(min(base, p)), x(max(base, p)), y, colour)
+                    }
                 }
                 let range = "\(String(format: "%.2f", bar.lowest))–\(String(format: "%.2f", bar.highest))"
                 svg.append("<text x=\"\(x(bar.highest) + 6)\" y=\"\(y + 15)\" fill=\"#555\">\(range)</text>\n" as SVGMarkup)

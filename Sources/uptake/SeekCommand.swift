@@ -61,26 +61,40 @@ struct SeekCommand: ParsableCommand {
     }
 
     func run() throws {
-        var loaded = try ScenarioLoader.load(path: scenario)
-        if let paths = simulation.paths { loaded.forecast.paths = paths }
-        if let seed = simulation.seed { loaded.forecast.seed = seed }
+        let loaded = try simulation.scenario(scenario)
         var settings = loaded.seek ?? SeekSettings()
         if let probability { settings.probability = probability }
         if let lever { settings.lever = lever }
         if let target { settings.target = target }
-        let rows: [LeverSeekResult]
-        do {
-            rows = try loaded.leverSeek(settings, jobs: simulation.resolvedJobs)
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            printError("error: \(scenario): the forecast failed: \(error)")
-            throw ExitCode(ExitStatus.failed.rawValue)
-        }
+        let rows = try forecasting(scenario) { try loaded.leverSeek(settings, jobs: simulation.resolvedJobs) }
         switch format {
         case .csv: print(SeekTable.table(scenario: loaded.id, rows).text, terminator: "")
         case .json: print(JSONValue.array(SeekTable.json(scenario: loaded.id, rows)).rendered())
         case .table: print(SeekTable.text(rows), terminator: "")
         }
+    }
+}
+
+extension SimulationOptions {
+    /// One scenario file with --paths and --seed applied (`seek`, `sensitivity`); a file that
+    /// does not load throws its ``ScenarioError`` (exit 2).
+    func scenario(_ path: String) throws -> Scenario {
+        var scenario = try ScenarioLoader.load(path: path)
+        if let paths { scenario.forecast.paths = paths }
+        if let seed { scenario.forecast.seed = seed }
+        return scenario
+    }
+}
+
+/// `body`'s result; bad input (a ``ScenarioError``) passes through (exit 2), a forecast that
+/// fails is one line on stderr and exit code 3.
+func forecasting<T>(_ file: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ScenarioError {
+        throw error
+    } catch {
+        printError("error: \(file): the forecast failed: \(error)")
+        throw ExitCode(ExitStatus.failed.rawValue)
     }
 }

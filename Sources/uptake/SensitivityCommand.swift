@@ -46,18 +46,8 @@ struct SensitivityCommand: ParsableCommand {
     func run() throws {
         let results = ResultsFolder(out)
         try results.checkUsable()
-        var loaded = try ScenarioLoader.load(path: scenario)
-        if let paths = simulation.paths { loaded.forecast.paths = paths }
-        if let seed = simulation.seed { loaded.forecast.seed = seed }
-        let analysis: SensitivityAnalysis
-        do {
-            analysis = try loaded.sensitivity(jobs: simulation.resolvedJobs)
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            printError("error: \(scenario): the forecast failed: \(error)")
-            throw ExitCode(ExitStatus.failed.rawValue)
-        }
+        let loaded = try simulation.scenario(scenario)
+        let analysis = try forecasting(scenario) { try loaded.sensitivity(jobs: simulation.resolvedJobs) }
         try results.writeSensitivity(analysis, scenario: loaded.id, title: loaded.title)
         switch format {
         case .csv: print(SensitivityTable.table(scenario: loaded.id, analysis).text, terminator: "")

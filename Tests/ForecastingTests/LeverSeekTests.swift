@@ -57,6 +57,9 @@ final class LeverSeekTests: XCTestCase {
         XCTAssertLessThan(se, 0.5 * (g - 1))
         XCTAssertEqual(result.range.neutral, .number(1))
         XCTAssertEqual(result.range.far, .number(10))
+        // The baseline, the far end, about 17 halvings of 90,000 steps, and what the coarse
+        // slope bisections do not find among those.
+        XCTAssertLessThanOrEqual(result.evaluations, 36, "forecasts run")
     }
 
     func testLevelShiftAndCeilingSeekCrossTheProbability() throws {

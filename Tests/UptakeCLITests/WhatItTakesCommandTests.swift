@@ -75,7 +75,7 @@ final class WhatItTakesCommandTests: XCTestCase {
                                               currentDirectory: RunCommandTests.packageRoot)
         XCTAssertEqual(result.exitCode, 0, result.stderr)
         let readme = try String(contentsOf: RunCommandTests.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        XCTAssertTrue(readme.contains("$ uptake seek Scenarios/\(Self.phuMy).yaml\n" + result.stdout),
+        XCTAssertTrue(readme.contains("$ .build/release/uptake seek Scenarios/\(Self.phuMy).yaml\n" + result.stdout),
                       "README.md should show:\n\(result.stdout)")
     }
 

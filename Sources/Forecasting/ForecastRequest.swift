@@ -24,6 +24,10 @@ public struct ForecastRequest: Sendable {
     /// How many paths' parameter draws ``ForecastResult/parameterDraws`` summarises (fit.csv's
     /// intervals): min(paths, this); 0 skips them (a backtest writes no fit.csv).
     public var parameterDrawSummaryCount = FamilyParameterDraws.maximumDraws
+    /// An extra level of the first-reach date's distribution to report per target
+    /// (``TargetFeasibility/dateReachedAtLevel``): with `0.8`, the date by which the target
+    /// is met with probability 0.8 (`uptake seek`'s `date_at_probability`); nil: none.
+    public var reachQuantileLevel: Double?
     /// For shares: 100 or 1; paths stay in [0, bound].
     public var shareBound: Double? { series.shareBound }
 

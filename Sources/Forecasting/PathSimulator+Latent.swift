@@ -39,10 +39,10 @@ extension PathSimulator {
                 _ path: PathLevers) -> Double {
         let from = levers.fromTime
         var level: Double
-        if t <= from || draw.growth == 1 && path.stretch == nil {
+        if t <= from || draw.growth == 1 && path.stretch == nil && draw.offset == 0 {
             level = curve.level(at: t)   // no lever: the curve at t itself, not at from + (t − from)
         } else {
-            level = curve.level(at: from + draw.growth * (t - from))
+            level = curve.level(at: from + draw.growth * (t - from) + draw.offset)
             if let stretch = path.stretch { level = stretch.levelAtFrom + (level - stretch.levelAtFrom) * stretch.factor }
         }
         guard !isFlow else { return level }

@@ -14,6 +14,10 @@ public struct TargetFeasibility: Sendable, Equatable {
     /// of paths reach the target by the horizon.
     public var dateReached: (q10: CalendarDate?, q50: CalendarDate?, q90: CalendarDate?)
     public var verdict: Verdict
+    /// The date first reached at ``ForecastRequest/reachQuantileLevel``, when the request
+    /// asks for one: the date by which the target is met with that probability; nil when it
+    /// is not asked, or fewer than that share of paths reach the target by the horizon.
+    public var dateReachedAtLevel: CalendarDate?
 
     public init(target: ForecastTarget, variant: String, pMeet: Double, pMeetStandardError: Double,
                 valueAtDeadline: (q05: Double, q50: Double, q95: Double),
@@ -26,5 +30,6 @@ public struct TargetFeasibility: Sendable, Equatable {
         a.target == b.target && a.variant == b.variant && a.pMeet == b.pMeet
             && a.pMeetStandardError == b.pMeetStandardError
             && a.valueAtDeadline == b.valueAtDeadline && a.dateReached == b.dateReached && a.verdict == b.verdict
+            && a.dateReachedAtLevel == b.dateReachedAtLevel
     }
 }

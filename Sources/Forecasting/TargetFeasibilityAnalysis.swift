@@ -105,14 +105,28 @@ enum TargetFeasibilityAnalysis {
     }
 
     static func reachDates(_ sortedTimes: [Double], paths: Int) -> (q10: CalendarDate?, q50: CalendarDate?, q90: CalendarDate?) {
+        (reachDate(sortedTimes, level: 0.1, paths: paths), reachDate(sortedTimes, level: 0.5, paths: paths),
+         reachDate(sortedTimes, level: 0.9, paths: paths))
+    }
+
+    /// The `level` quantile of the first-reach dates (nil when fewer than that share of paths
+    /// reach the target by the horizon), as in ``reachDates(_:paths:)``.
+    static func reachDate(_ sortedTimes: [Double], level: Double, paths: Int) -> CalendarDate? {
         let reached = SampleQuantiles.countBelow(sorted: sortedTimes, .infinity)
-        func date(_ level: Double) -> CalendarDate? {
-            guard reached > 0, Double(reached) >= level * Double(paths) else { return nil }
-            var t = SampleQuantiles.quantile(sorted: sortedTimes, level)
-            if !t.isFinite { t = sortedTimes[reached - 1] }
-            return CalendarDate.day(containing: t)
-        }
-        return (date(0.1), date(0.5), date(0.9))
+        guard reached > 0, Double(reached) >= level * Double(paths) else { return nil }
+        var t = SampleQuantiles.quantile(sorted: sortedTimes, level)
+        if !t.isFinite { t = sortedTimes[reached - 1] }
+        return CalendarDate.day(containing: t)
+    }
+
+    /// ``ForecastRequest/reachQuantileLevel``'s date for one target (issue 12): as the
+    /// date-reached quantiles of ``feasibility(_:variant:series:referenceTime:deadlineValues:reachTimes:paths:thresholds:flowPeriod:)``
+    /// — the first observation reaching it when the data do, else the quantile of the paths'
+    /// first-reach times.
+    static func dateReached(_ target: ForecastTarget, level: Double, series: AdoptionSeries, reachTimes: [Double],
+                            paths: Int, flowPeriod: Double) -> CalendarDate? {
+        if let observed = firstObservationReaching(target, series, flowPeriod: flowPeriod) { return observed.date }
+        return reachDate(reachTimes, level: level, paths: paths)
     }
 }
 

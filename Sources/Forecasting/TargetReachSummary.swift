@@ -32,6 +32,11 @@ enum TargetReachSummary {
                     request.targets[j], variant: variant, series: series, referenceTime: simulator.referenceTime,
                     deadlineValues: atDeadline, reachTimes: reach, paths: paths, thresholds: request.thresholds,
                     flowPeriod: simulator.flows.period)
+                if let level = request.reachQuantileLevel {
+                    slots[j].feasibility!.dateReachedAtLevel = TargetFeasibilityAnalysis.dateReached(
+                        request.targets[j], level: level, series: series, reachTimes: reach, paths: paths,
+                        flowPeriod: simulator.flows.period)
+                }
                 j += workers
             }
         }

@@ -11,6 +11,9 @@ import Fitting
 ///   in ``LaunchAnchoredCurve``). Families without a ceiling (linear, exponential) ignore it,
 ///   and the forecast says so.
 /// - level shift s: added to the metric's value (a step at `from`).
+/// - time shift δ (``VariantLevers/timeShift``, sensitivity only): the curve is read δ years
+///   ahead, t′ = from + g·(t − from) + δ, a step at `from` (the latent level never falls, so
+///   δ < 0 holds the level until the delayed curve passes it).
 ///
 /// Each multiplier is drawn once per path from its ``PriorDistribution`` (normal: mean, sd;
 /// lognormal: median, sd_log; uniform: lo, hi); multipliers below 0 are read as 0 (a clock
@@ -21,27 +24,31 @@ struct VariantLeverPlan: Sendable {
         var growth = 1.0
         var ceiling = 1.0
         var shift = 0.0
+        var offset = 0.0
     }
 
     let fromTime: Double
     let growth: PriorDistribution?
     let ceiling: PriorDistribution?
     let shift: PriorDistribution?
+    /// Years (``VariantLevers/timeShift``); 0: none.
+    let offset: Double
     let notes: [ModelAssumption]
 
-    var isBaseline: Bool { growth == nil && ceiling == nil && shift == nil }
+    var isBaseline: Bool { growth == nil && ceiling == nil && shift == nil && offset == 0 }
 
     init(_ levers: VariantLevers, referenceTime: Double, referenceDate: CalendarDate, families: [CurveFamily]) {
         growth = levers.growthMultiplier
         ceiling = levers.ceilingMultiplier
         shift = levers.levelShift
+        offset = levers.timeShift ?? 0
         var notes: [ModelAssumption] = []
         var from = referenceTime
         if let date = levers.from {
             let start = date.decimalYear - 1 / Double(CalendarDate.isLeap(date.year) ? 366 : 365)
             if start >= referenceTime {
                 from = start
-            } else if growth != nil || ceiling != nil || shift != nil {
+            } else if growth != nil || ceiling != nil || shift != nil || offset != 0 {
                 notes.append(.leversStartAtReference(variant: levers.id, requested: date, reference: referenceDate))
             }
         }
@@ -78,6 +85,7 @@ struct VariantLeverPlan: Sendable {
             d.shift = shift.draw(normal: stream.normal(RandomDrawLayout.leverNormals + 2),
                                  uniform: stream.uniform(RandomDrawLayout.leverUniforms + 2))
         }
+        d.offset = offset
         return d
     }
 }

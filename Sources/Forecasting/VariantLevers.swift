@@ -8,6 +8,12 @@ public struct VariantLevers: Sendable, Equatable {
     public var growthMultiplier: PriorDistribution?
     public var ceilingMultiplier: PriorDistribution?
     public var levelShift: PriorDistribution?
+    // Sensitivity (issue 12): a time offset, not a scenario-file key.
+    /// Years the curve runs ahead from `from` on: t′ = t + timeShift (after the growth
+    /// multiplier's clock), the same for every path; nil or 0: none. `uptake sensitivity`'s
+    /// timing input (+1: the curve a year earlier, −1: a year later); scenario files cannot
+    /// set it.
+    public var timeShift: Double?
     /// The variant is not in the source (a planner's what-if), with why.
     public var assumed = false
     public var note: String?

@@ -1,4 +1,5 @@
 import Foundation
+import Forecasting
 import Scenarios
 import TextIO
 
@@ -9,7 +10,11 @@ import TextIO
 ///     <root>/<id>/feasibility.csv   a row per target × variant
 ///     <root>/<id>/fit.csv           the fitted families and their parameter draws
 ///     <root>/<id>/fan.svg           the chart
+///     <root>/<id>/seek.csv          what it would take, when the scenario has `seek:`
+///     <root>/<id>/families.csv      P(met) per family, when two or more fit
 ///     <root>/<id>/run.json          what produced them (written last)
+///     <root>/<id>/sensitivity.csv   `uptake sensitivity`: P(met) as each input moves
+///     <root>/<id>/tornado.svg       `uptake sensitivity`: its chart
 ///
 /// `summary.csv` is rebuilt from the scenario folders (those holding a run.json), in id
 /// order, so a failed or partial later batch never loses the rows of an earlier one, and
@@ -18,6 +23,10 @@ public struct ResultsFolder: Sendable {
     public static let summaryName = "summary.csv"
     public static let manifestName = "run.json"
     public static let feasibilityName = "feasibility.csv"
+    public static let seekName = "seek.csv"
+    public static let familiesName = "families.csv"
+    public static let sensitivityName = "sensitivity.csv"
+    public static let tornadoName = "tornado.svg"
 
     public let root: String
 
@@ -50,7 +59,7 @@ public struct ResultsFolder: Sendable {
     }
 
     /// Writes a scenario's folder as a whole (on the calling thread: the batch calls this on
-    /// the thread that forecast it): the five files go to a new hidden folder, which then
+    /// the thread that forecast it): the five files (seven with seek.csv and families.csv) go to a new hidden folder, which then
     /// replaces `<root>/<id>` in one step (``FolderReplacement``), so the folder is never a mix
     /// of two runs, even after kill -9. The write time goes into run.json.
     public func write(_ outcome: ScenarioOutcome, toolVersion: String) throws {
@@ -94,6 +103,15 @@ public struct ResultsFolder: Sendable {
         text = FanChart.svg(scenario: outcome.scenario, forecasts: result.forecasts, assumptions: outcome.assumptions,
                             reusing: text.take())
         try AtomicFile.write(text, to: folder + "/fan.svg")
+        // Issue 12: the optional files (the folder is new, so one that no longer applies is gone).
+        if let seek = outcome.seek {
+            text = SeekTable.table(scenario: outcome.scenario.id, seek, reusing: text.take()).document
+            try AtomicFile.write(text, to: folder + "/" + Self.seekName)
+        }
+        if let families = outcome.families {
+            text = FamilyTable.table(scenario: outcome.scenario.id, families, reusing: text.take()).document
+            try AtomicFile.write(text, to: folder + "/" + Self.familiesName)
+        }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let manifest = RunManifest(toolVersion: toolVersion, scenario: outcome.scenario, result: result,
@@ -153,6 +171,19 @@ public struct ResultsFolder: Sendable {
         let (rows, problems) = summaryRows()
         try Self.write(FeasibilityTable.table(rows: rows).document, root, Self.summaryName)
         return problems
+    }
+
+    /// Writes `uptake sensitivity`'s sensitivity.csv and tornado.svg into the scenario's
+    /// folder (created if needed; the other files are left as they are).
+    public func writeSensitivity(_ analysis: SensitivityAnalysis, scenario id: String, title: String?) throws {
+        let folder = folder(for: id)
+        try Self.write(SensitivityTable.table(scenario: id, analysis).document, folder, Self.sensitivityName)
+        try Self.write(TornadoChart.svg(scenario: id, title: title, analysis), folder, Self.tornadoName)
+    }
+
+    private static func remove(_ folder: String, _ name: String) {
+        let path = (folder as NSString).appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
     }
 
     private static func write(_ text: TextBuffer, _ folder: String, _ name: String) throws {

@@ -26,6 +26,8 @@ public struct Scenario: Sendable {
     public var forecast: ForecastSettings
     public var verdict: VerdictThresholds
     public var variants: [VariantLevers]
+    /// `seek:` — what `uptake run` seeks and writes to seek.csv; nil when not asked.
+    public var seek: SeekSettings?
     /// The file it came from, and the SHA-256 of its bytes (and of any `data:` CSV).
     public var path: String
     public var inputSHA256: String

@@ -19,6 +19,9 @@ public struct ScenarioBatch: Sendable {
     public var paths: Int?
     public var seed: UInt64?
     public var jobs: Int
+    /// Also seek what the scenario's `seek:` asks and compare the families when two or more
+    /// fit (``ScenarioOutcome/seek``, ``ScenarioOutcome/families``): `uptake run` does.
+    public var seeksAndComparesFamilies = false
 
     public init(paths: Int? = nil, seed: UInt64? = nil, jobs: Int) {
         self.paths = paths
@@ -85,7 +88,8 @@ public struct ScenarioBatch: Sendable {
         let work = loaded.map { ($0.scenario, $0.file) }
         let perForecastJobs = concurrentScenarios ? 1 : jobs
         let forecasts = Self.inParallel(work.count, workers: concurrentScenarios ? jobs : 1) { i -> Result<ScenarioOutcome, Failure> in
-            let forecast = Self.forecast(work[i].0, file: work[i].1, jobs: perForecastJobs)
+            let forecast = Self.forecast(work[i].0, file: work[i].1, jobs: perForecastJobs,
+                                         seeksAndComparesFamilies: seeksAndComparesFamilies)
             guard case let .success(outcome) = forecast else { return forecast }
             do {
                 try persist(outcome)
@@ -109,13 +113,20 @@ public struct ScenarioBatch: Sendable {
     }
 
     /// Request, forecast and outcome of one loaded scenario.
-    public static func forecast(_ scenario: Scenario, file: String, jobs: Int) -> Result<ScenarioOutcome, Failure> {
+    public static func forecast(_ scenario: Scenario, file: String, jobs: Int,
+                                seeksAndComparesFamilies: Bool = false) -> Result<ScenarioOutcome, Failure> {
         let clock = ContinuousClock()
         let started = clock.now
         let result: ForecastResult
+        var seek: [LeverSeekResult]?, families: FamilyComparison?
         do {
             let request = try scenario.forecastRequest()
             result = try Forecaster.run(request, jobs: jobs)
+            // Issue 12: seek.csv and families.csv, with the scenario's seed and paths.
+            if seeksAndComparesFamilies {
+                if let settings = scenario.seek { seek = try scenario.leverSeek(settings, jobs: jobs) }
+                families = try scenario.familyComparison(fitted: result, jobs: jobs)
+            }
         } catch let error as ScenarioError {
             return .failure(Failure(file: file, status: .badInput, message: "\(error)"))
         } catch {
@@ -123,7 +134,10 @@ public struct ScenarioBatch: Sendable {
         }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return .success(ScenarioOutcome(file: file, scenario: scenario, result: result, forecastSeconds: seconds))
+        var outcome = ScenarioOutcome(file: file, scenario: scenario, result: result, forecastSeconds: seconds)
+        outcome.seek = seek
+        outcome.families = families
+        return .success(outcome)
     }
 
     /// `body(i)` for i in 0..<count on `workers` threads (worker w takes i ≡ w mod workers),

@@ -20,6 +20,10 @@ public struct ScenarioOutcome: Sendable {
     /// The scenario's assumed inputs, then the model's assumptions, each once.
     public var assumptions: [Assumption]
     public var forecastSeconds: Double
+    /// What the scenario's `seek:` found, per target sought (seek.csv); nil when not asked.
+    public var seek: [LeverSeekResult]?
+    /// P(met) per fitted family at baseline when two or more fit (families.csv); else nil.
+    public var families: FamilyComparison?
 
     public init(file: String, scenario: Scenario, result: ForecastResult, forecastSeconds: Double) {
         self.file = file

@@ -10,7 +10,7 @@ import Yams
 /// section first.
 struct ScenarioParser {
     static let topKeys = ["id", "title", "location", "source", "metric", "launch", "observations", "data", "targets",
-                          "models", "priors", "forecast", "verdict", "variants"]
+                          "models", "priors", "forecast", "verdict", "variants", "seek"]
 
     /// Where a key belongs when it is written in the wrong place (mis-indented, as a rule):
     /// every key of exactly one section, and every top-level key. A key valid in several
@@ -21,6 +21,7 @@ struct ScenarioParser {
             ("observations", ObservationsSection.keys), ("launch", LaunchEntry.keys), ("targets", TargetsSection.keys),
             ("priors", PriorsSection.keys), ("priors.inflection", PriorsSection.inflectionKeys),
             ("forecast", ForecastSection.keys), ("verdict", VerdictSection.keys), ("variants", VariantsSection.keys),
+            ("seek", SeekSection.keys),
         ]
         var homes: [String: Set<String>] = [:]
         for (section, keys) in sections {
@@ -66,9 +67,13 @@ struct ScenarioParser {
                                            reader)
         let verdict = try VerdictSection(top["verdict"], reader)
         let variants = try VariantsSection(top["variants"], reader)
+        let seek = try SeekSection(top["seek"], reader)
 
-        try ScenarioCrossChecks(reader: reader, root: root, metric: metric, launch: launch, observations: observations,
-                                targets: targets, models: models, priors: priors, forecast: forecast).check()
+        let crossChecks = ScenarioCrossChecks(reader: reader, root: root, metric: metric, launch: launch,
+                                              observations: observations, targets: targets, models: models,
+                                              priors: priors, forecast: forecast)
+        try crossChecks.check()
+        try crossChecks.checkSeek(seek, variants: variants)
 
         let observed = observations.located.map(\.observation)
         let families = models.families
@@ -80,6 +85,7 @@ struct ScenarioParser {
         scenario.launchAssumed = launch?.assumed ?? false
         scenario.launchNote = launch?.note
         scenario.modelsAreAuto = models.families == nil
+        scenario.seek = seek?.settings
         return (scenario, observations.dataBytes)
     }
 }

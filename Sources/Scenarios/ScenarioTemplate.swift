@@ -84,6 +84,13 @@ public enum ScenarioTemplate {
             note: illustrative campaign
             # ceiling_multiplier: DIST   # multiplies the ceiling
             # level_shift: DIST          # adds to the level, in the metric's unit
+                                         # (a lever may also be a plain number: the same on every path)
+
+        seek:                            # optional: what would it take? `uptake run` writes seek.csv
+          probability: 0.8               # the P(met) to reach, between 0 and 1 (default 0.8)
+          lever: growth_multiplier       # growth_multiplier (default), level_shift, ceiling_multiplier,
+                                         # or start (the latest `from` of the first variant)
+          # target: 1                    # a target's label or number (default: every target)
 
         """
     }

@@ -4,7 +4,7 @@ import Yams
 
 /// `variants:` — what-ifs beside the baseline: each `{id, from, growth_multiplier,
 /// ceiling_multiplier, level_shift, assumed, note}` with at least one lever, the multipliers
-/// positive. Ids follow the scenario id's rule, differ from each other and from `baseline`.
+/// positive. A lever is a DIST or a plain number (the same value on every path). Ids follow the scenario id's rule, differ from each other and from `baseline`.
 struct VariantsSection {
     static let keys = ["id", "from", "growth_multiplier", "ceiling_multiplier", "level_shift", "assumed", "note"]
 
@@ -37,24 +37,30 @@ struct VariantsSection {
         var variant = VariantLevers(id: id, from: try fields.date("from"))
         variant.assumed = try fields.bool("assumed") ?? false
         variant.note = try fields.text("note")
+        // A plain number is the same value on every path: uniform(v, v) (its draw is v exactly).
+        func lever(_ node: Node, _ key: String) throws -> PriorDistribution {
+            if case .scalar = node {
+                let value = try reader.number(node, fields.path(key))
+                return .uniform(lower: value, upper: value)
+            }
+            return try reader.distribution(node, fields.path(key), annotated: false).distribution
+        }
         func multiplier(_ key: String) throws -> PriorDistribution? {
             guard let node = fields[key] else { return nil }
-            let distribution = try reader.distribution(node, fields.path(key), annotated: false).distribution
+            let distribution = try lever(node, key)
             let positive: Bool = switch distribution {
             case let .normal(mean, _): mean > 0
             case .lognormal: true
             case let .uniform(low, _): low > 0
             }
             guard positive else {
-                throw reader.error(node, "\(fields.path(key)) must be a positive multiplier (e.g. {uniform: [1.1, 1.4]})")
+                throw reader.error(node, "\(fields.path(key)) must be a positive multiplier (e.g. 1.2 or {uniform: [1.1, 1.4]})")
             }
             return distribution
         }
         variant.growthMultiplier = try multiplier("growth_multiplier")
         variant.ceilingMultiplier = try multiplier("ceiling_multiplier")
-        variant.levelShift = try fields["level_shift"].map {
-            try reader.distribution($0, fields.path("level_shift"), annotated: false).distribution
-        }
+        variant.levelShift = try fields["level_shift"].map { try lever($0, "level_shift") }
         guard variant.growthMultiplier != nil || variant.ceilingMultiplier != nil || variant.levelShift != nil else {
             throw reader.error(node, "\(name) changes nothing: give growth_multiplier, ceiling_multiplier or level_shift")
         }

@@ -13,8 +13,10 @@ struct RunCommand: ParsableCommand {
         abstract: "Forecast scenario files and write their results.",
         discussion: """
             For each scenario writes <out>/<id>/forecast.csv, feasibility.csv, fit.csv, run.json \
-            and fan.svg, and <out>/summary.csv with every target of the batch. Files are written \
-            atomically. A bad file is reported and the others still run.
+            and fan.svg, and <out>/summary.csv with every target of the batch; also families.csv \
+            (P(met) per family) when two or more families fit, and seek.csv when the scenario has \
+            a seek: section (see `uptake seek --help`). Files are written atomically. A bad file \
+            is reported and the others still run.
 
             Exit codes: 0 ok; 2 bad input in some file; 3 a forecast failed.
 
@@ -41,7 +43,8 @@ struct RunCommand: ParsableCommand {
         let results = ResultsFolder(out)
         let lock = try results.prepareForWriting(purpose: "uptake run")
         defer { withExtendedLifetime(lock) {} }
-        let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
+        var batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
+        batch.seeksAndComparesFamilies = true   // seek.csv, families.csv
         let progress = BatchProgress()
         var summary = BatchSummary()
         var (_, status) = try batch.run(inputs, persist: { outcome in

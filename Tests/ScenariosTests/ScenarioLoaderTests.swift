@@ -264,6 +264,7 @@ final class ScenarioLoaderTests: XCTestCase {
         let keys = ScenarioParser.topKeys + MetricSection.keys + CeilingEntry.keys + LaunchEntry.keys
             + ObservationsSection.keys + TargetsSection.keys + PriorsSection.keys + PriorsSection.inflectionKeys
             + ForecastSection.keys + VerdictSection.keys + VariantsSection.keys + NodeReader.distributionKeys
+            + SeekSection.keys
         for key in keys { XCTAssertTrue(yaml.contains(key), key) }
         XCTAssertTrue(yaml.contains("`data: file.csv`"))
     }

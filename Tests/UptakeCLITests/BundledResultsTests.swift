@@ -4,7 +4,8 @@ import XCTest
 /// The committed Results/ are what the README's run command produces: regenerating them
 /// from Scenarios/ with the built `uptake` reproduces every CSV number to 1e-9 relative,
 /// every text field (verdicts, dates, labels) exactly, fan.svg byte for byte, and run.json
-/// except its `timings` (the one field allowed to differ, DESIGN.md).
+/// except its `timings` (the one field allowed to differ, DESIGN.md); seek.csv and
+/// families.csv exist where the committed ones do, with the same cells.
 final class BundledResultsTests: XCTestCase {
     private var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -36,6 +37,14 @@ final class BundledResultsTests: XCTestCase {
                 try assertCSVEqual(committed.appendingPathComponent(folder).appendingPathComponent(file),
                                    scratch.appendingPathComponent(folder).appendingPathComponent(file))
                 compared += 1
+            }
+            // Issue 12: seek.csv (a scenario with seek:) and families.csv (two or more families), where written.
+            for file in ["seek.csv", "families.csv"] {
+                let a = committed.appendingPathComponent(folder).appendingPathComponent(file)
+                let b = scratch.appendingPathComponent(folder).appendingPathComponent(file)
+                let exists = (FileManager.default.fileExists(atPath: a.path), FileManager.default.fileExists(atPath: b.path))
+                XCTAssertTrue(exists.0 == exists.1, "\(folder)/\(file): committed \(exists.0), regenerated \(exists.1)")
+                if exists.0 && exists.1 { try assertCSVEqual(a, b) }
             }
             let svgA = try String(contentsOf: committed.appendingPathComponent(folder).appendingPathComponent("fan.svg"), encoding: .utf8)
             let svgB = try String(contentsOf: scratch.appendingPathComponent(folder).appendingPathComponent("fan.svg"), encoding: .utf8)

@@ -88,6 +88,18 @@ final class RunCommandTests: XCTestCase {
         return String(try XCTUnwrap(line).dropFirst(4)).trimmingCharacters(in: .whitespaces)
     }
 
+    /// The files `run` writes in a scenario's folder: the five, plus families.csv when two or
+    /// more families fit and seek.csv when the scenario has a `seek:` section (issue 12).
+    private func expectedFiles(in folder: String, scenarioFile: String) throws -> [String] {
+        var files = Self.resultFiles
+        let fitted = try text("\(folder)/fit.csv").split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .filter { $0.count > 1 && !$0[1].isEmpty }.map { String($0[0]) }
+        if Set(fitted).count >= 2 { files.append("families.csv") }
+        if try text(scenarioFile).contains("\nseek:") { files.append("seek.csv") }
+        return files.sorted()
+    }
+
     /// Every regular file under `folder`, as relative paths, sorted.
     private func listing(_ folder: String) throws -> [String] {
         let root = directory.appendingPathComponent(folder)
@@ -113,8 +125,11 @@ final class RunCommandTests: XCTestCase {
 
         let ids = try inputs.map(scenarioID)
         var expectedListing = ["summary.csv"]
-        for id in ids { expectedListing += Self.resultFiles.map { "\(id)/\($0)" } }
-        XCTAssertEqual(try listing("Results"), expectedListing.sorted(), "five files per scenario plus summary.csv, and nothing else")
+        for (input, id) in zip(inputs, ids) {
+            expectedListing += try expectedFiles(in: "Results/\(id)", scenarioFile: input).map { "\(id)/\($0)" }
+        }
+        XCTAssertEqual(try listing("Results"), expectedListing.sorted(),
+                       "five files per scenario (with families.csv, seek.csv when they apply) plus summary.csv, and nothing else")
 
         var summaryRows: [String] = []
         for (input, id) in zip(inputs, ids) {
@@ -300,7 +315,9 @@ final class RunCommandTests: XCTestCase {
             XCTAssertEqual(result.exitCode, 0, result.stderr)
         }
         let files = try listing("one-job")
-        XCTAssertEqual(files.count, 1 + 5 * inputs.count)
+        var expected = 1
+        for input in inputs { expected += try expectedFiles(in: "one-job/\(try scenarioID(input))", scenarioFile: input).count }
+        XCTAssertEqual(files.count, expected, "the five files per scenario, families.csv and seek.csv where they apply, summary.csv")
         for other in ["two-jobs", "two-jobs-again"] {
             XCTAssertEqual(try listing(other), files)
             for file in files {
@@ -372,7 +389,8 @@ final class RunCommandTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains("cannot write") && result.stderr.contains(blocked), result.stderr)
             for input in inputs where try scenarioID(input) != blocked {
                 let id = try scenarioID(input)
-                XCTAssertEqual(try listing("\(out)/\(id)"), Self.resultFiles, "\(id) at --jobs \(jobs)")
+                XCTAssertEqual(try listing("\(out)/\(id)"), try expectedFiles(in: "\(out)/\(id)", scenarioFile: input),
+                               "\(id) at --jobs \(jobs)")
             }
             let summary = try text("\(out)/summary.csv")
             XCTAssertFalse(summary.contains(blocked + ","), "the failed scenario has no summary rows")
@@ -492,7 +510,8 @@ final class RunCommandTests: XCTestCase {
 
         let ran = try uptake(["run", "my-id.yaml", "--paths", Self.paths, "--out", "Results"])
         XCTAssertEqual(ran.exitCode, 0, ran.stderr)
-        XCTAssertEqual(try listing("Results"), (["summary.csv"] + Self.resultFiles.map { "my-id/\($0)" }).sorted())
+        XCTAssertEqual(try listing("Results"),
+                       (["summary.csv"] + (try expectedFiles(in: "Results/my-id", scenarioFile: "my-id.yaml")).map { "my-id/\($0)" }).sorted())
 
         try "edited\n".write(to: directory.appendingPathComponent("my-id.yaml"), atomically: true, encoding: .utf8)
         let again = try uptake(["init", "my-id"])

@@ -112,7 +112,8 @@ final class ScenarioInputErrorTests: XCTestCase {
         XCTAssertEqual(written, [Self.goodID, "summary.csv"], "nothing but the good scenario's results", file: file, line: line)
         let goodFolder = out.appendingPathComponent(Self.goodID)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: goodFolder.path).sorted(),
-                       ["fan.svg", "feasibility.csv", "fit.csv", "forecast.csv", "run.json"], file: file, line: line)
+                       ["families.csv", "fan.svg", "feasibility.csv", "fit.csv", "forecast.csv", "run.json"],
+                       "the good scenario fits two families: families.csv too (issue 12)", file: file, line: line)
         let summary = try String(contentsOf: out.appendingPathComponent("summary.csv"), encoding: .utf8)
         let feasibility = try String(contentsOf: goodFolder.appendingPathComponent("feasibility.csv"), encoding: .utf8)
         XCTAssertEqual(summary, feasibility, "summary.csv holds the good scenario's rows", file: file, line: line)

@@ -12,7 +12,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Forecast scenario files and write their results.",
         discussion: """
             For each scenario writes <out>/<id>/forecast.csv, feasibility.csv, fit.csv, run.json \
-            and fan.svg, and <out>/summary.csv with every target of the batch. Files are written \
+            and fan.svg, and <out>/summary.csv and <out>/report.html with every target of every \
+            scenario folder under <out>. Files are written \
             atomically. A bad file is reported and the others still run.
 
             Exit codes: 0 ok; 2 bad input in some file; 3 a forecast failed.
@@ -51,6 +52,8 @@ struct RunCommand: ParsableCommand {
             printError("error: \(problem)")
             status = max(status, .badInput)
         }
+        // report.html, rebuilt the same way from every scenario folder under --out.
+        for problem in try results.writeReport() { printError("warning: \(problem)") }
         if status != .success { throw ExitCode(status.rawValue) }
     }
 }

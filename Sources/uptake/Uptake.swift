@@ -26,12 +26,13 @@ struct Uptake: ParsableCommand {
               uptake check Scenarios/ --strict    # exit 1 if off track
               uptake compare Old/ Results/ --tolerance 0.01
               uptake backtest Scenarios/ --holdout 3
+              uptake export notebook Results --out Notebooks-export
               uptake fit --formula "y = b1/(1+exp(b2-b3*x))" \\
                          --data data.csv --start b1=100,b2=1,b3=0.1
             """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,
-                      CompareCommand.self, BacktestCommand.self]
+                      CompareCommand.self, BacktestCommand.self, ExportCommand.self]
     )
 }
 

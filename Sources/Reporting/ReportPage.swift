@@ -19,7 +19,8 @@ import Foundation
 /// never share one), no fonts, images or scripts fetched. It reads on a phone: charts scale
 /// to the width (`max-width: 100%`), wide tables scroll sideways inside their own box, so no
 /// element is wider than a 390 px viewport. The page holds nothing that changes between two
-/// runs of the same inputs (no timings, no clock), so re-running rewrites the same bytes.
+/// runs of the same inputs (no timings, no clock, not even the folder's path), so re-running
+/// rewrites the same bytes, whatever `--out` is.
 public enum ReportPage {
     public static let fileName = "report.html"
 
@@ -155,8 +156,7 @@ private struct Writer {
         text("Uptake report: \(ids.count) scenario\(ids.count == 1 ? "" : "s")")
         raw("</title>\n<style>\n\(ReportPage.style)\n</style>\n</head>\n<body>\n<header>\n<h1>Uptake report</h1>\n<p class=\"meta\">")
         let versions = Set(manifests.values.map(\.version)).sorted()
-        text("\(ids.count) scenario\(ids.count == 1 ? "" : "s") and \(records.count) target × variant row\(records.count == 1 ? "" : "s") from ")
-        code(results.root)
+        text("\(ids.count) scenario\(ids.count == 1 ? "" : "s") and \(records.count) target × variant row\(records.count == 1 ? "" : "s")")
         text(versions.isEmpty ? "." : ", forecast by uptake \(versions.joined(separator: ", ")).")
         raw(" Each scenario's files are in <code>&lt;id&gt;/</code> beside this page; <code>summary.csv</code> holds the table below.</p>\n")
         writeContents(ids)
@@ -172,9 +172,8 @@ private struct Writer {
             for problem in problems { raw("<li>"); text(problem); raw("</li>\n") }
             raw("</ul>\n</section>\n")
         }
-        raw("</main>\n<footer>\n<p>Written by <code>uptake run</code> from the scenario folders under ")
-        code(results.root)
-        raw(" (rebuilt after every run, like <code>summary.csv</code>). Verdicts: <em>on track</em> P(met) ≥ 0.8, ")
+        raw("</main>\n<footer>\n<p>Written by <code>uptake run</code> from the scenario folders beside this page ")
+        raw("(rebuilt after every run, like <code>summary.csv</code>). Verdicts: <em>on track</em> P(met) ≥ 0.8, ")
         raw("<em>at risk</em> 0.2 ≤ P &lt; 0.8, <em>off track</em> P &lt; 0.2 (the scenario may set other thresholds); ")
         raw("<em>met</em>: the target is met in the data; <em>missed</em>: the deadline passed in the data unmet. ")
         raw("± is one Monte Carlo standard error.</p>\n</footer>\n</body>\n</html>\n")

@@ -111,9 +111,9 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(result.stderr.contains("error:"), result.stderr)
 
         let ids = try inputs.map(scenarioID)
-        var expectedListing = ["summary.csv"]
+        var expectedListing = ["summary.csv", "report.html"]
         for id in ids { expectedListing += Self.resultFiles.map { "\(id)/\($0)" } }
-        XCTAssertEqual(try listing("Results"), expectedListing.sorted(), "five files per scenario plus summary.csv, and nothing else")
+        XCTAssertEqual(try listing("Results"), expectedListing.sorted(), "five files per scenario plus summary.csv and report.html, and nothing else")
 
         var summaryRows: [String] = []
         for (input, id) in zip(inputs, ids) {
@@ -299,7 +299,7 @@ final class RunCommandTests: XCTestCase {
             XCTAssertEqual(result.exitCode, 0, result.stderr)
         }
         let files = try listing("one-job")
-        XCTAssertEqual(files.count, 1 + 5 * inputs.count)
+        XCTAssertEqual(files.count, 2 + 5 * inputs.count)
         for other in ["two-jobs", "two-jobs-again"] {
             XCTAssertEqual(try listing(other), files)
             for file in files {
@@ -491,7 +491,7 @@ final class RunCommandTests: XCTestCase {
 
         let ran = try uptake(["run", "my-id.yaml", "--paths", Self.paths, "--out", "Results"])
         XCTAssertEqual(ran.exitCode, 0, ran.stderr)
-        XCTAssertEqual(try listing("Results"), (["summary.csv"] + Self.resultFiles.map { "my-id/\($0)" }).sorted())
+        XCTAssertEqual(try listing("Results"), (["summary.csv", "report.html"] + Self.resultFiles.map { "my-id/\($0)" }).sorted())
 
         try "edited\n".write(to: directory.appendingPathComponent("my-id.yaml"), atomically: true, encoding: .utf8)
         let again = try uptake(["init", "my-id"])

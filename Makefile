@@ -1,29 +1,59 @@
 # Uptake: the two set-up commands are `make run` and `make test` (see README.md).
 SHELL := /bin/bash
 APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+# For the tests of report.html in a browser (and `make screenshots`).
+TEST_APT_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 UPTAKE := .build/release/uptake
+# The notebook kernel: Python with nbclient, ipykernel, pandas and matplotlib, pinned.
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+NOTEBOOK_REQUIREMENTS := scripts/notebook-requirements.txt
 
-.PHONY: run test deps build bench calibrate clean
-
-## deps: install the Debian packages the numerical core links against, if missing.
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# $(call apt-install,PACKAGES): installs those of PACKAGES that are missing (sudo if not root).
+apt-install = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+.PHONY: run test deps test-deps venv build bench calibrate screenshots clean
+
+## deps: install the Debian packages the numerical core links against, if missing.
+deps:
+	@$(call apt-install,$(APT_PACKAGES))
+
+## test-deps: deps, and headless Chromium for the report tests.
+test-deps: deps
+	@$(call apt-install,$(TEST_APT_PACKAGES))
+
+## venv: the notebook kernel in .venv/ (python3 -m venv; Debian's python3-venv if that is missing).
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: $(NOTEBOOK_REQUIREMENTS)
+	@if ! python3 -m venv $(VENV) >/dev/null 2>&1; then \
+	  rm -rf $(VENV); $(call apt-install,python3-venv); python3 -m venv $(VENV); \
+	fi
+	$(VENV_PYTHON) -m pip install --quiet --disable-pip-version-check -r $(NOTEBOOK_REQUIREMENTS)
+	@touch $@
+
 build: deps
 	swift build -c release --product uptake
 
-## run: the main job. Builds in release mode and regenerates Results/.
-run: build
-	@scripts/run-bundled.sh $(UPTAKE) Results
+## run: the main job. Builds in release mode, regenerates Results/ (report.html included) and
+## Notebooks-export/, and executes the notebooks with the kernel of .venv/.
+run: build venv
+	@scripts/run-bundled.sh $(UPTAKE) Results Notebooks-export $(VENV_PYTHON)
 
-## test: the whole test suite (unit, NIST exam and end-to-end tests of the built executable).
-test: deps
-	swift test
+## test: the whole test suite (unit, NIST exam, end-to-end tests of the built executable,
+## report.html in headless Chromium, the exported notebooks under a real kernel).
+test: test-deps venv
+	UPTAKE_REQUIRE_TOOLS=1 swift test
+
+## screenshots: docs/report-390.png (a scenario's section) and docs/report-1280.png (the top)
+## of Results/report.html.
+screenshots: test-deps
+	scripts/screenshot-report.sh Results docs scenario-vung-tau-market-qr
 
 ## bench: the side-by-side speed benchmark against the numpy/scipy baseline (BENCHMARKS.md).
 bench: deps
@@ -40,4 +70,4 @@ calibrate: build
 	  --write-calibration Sources/Forecasting/ErrorQuantileTable+BuiltIn.swift
 
 clean:
-	rm -rf .build
+	rm -rf .build $(VENV)

@@ -13,10 +13,10 @@ struct RunCommand: ParsableCommand {
         abstract: "Forecast scenario files and write their results.",
         discussion: """
             For each scenario writes <out>/<id>/forecast.csv, feasibility.csv, fit.csv, run.json \
-            and fan.svg, and <out>/summary.csv with every target of the batch; also families.csv \
-            (P(met) per family) when two or more families fit, and seek.csv when the scenario has \
-            a seek: section (see `uptake seek --help`). Files are written atomically. A bad file \
-            is reported and the others still run.
+            and fan.svg, and <out>/summary.csv and <out>/report.html with every target of every \
+            scenario folder under <out>; also families.csv (P(met) per family) when two or more \
+            families fit, and seek.csv when the scenario has a seek: section (see `uptake seek \
+            --help`). Files are written atomically. A bad file is reported and the others still run.
 
             Exit codes: 0 ok; 2 bad input in some file; 3 a forecast failed.
 
@@ -61,6 +61,8 @@ struct RunCommand: ParsableCommand {
             printError("error: \(problem)")
             status = max(status, .badInput)
         }
+        // report.html, rebuilt the same way from every scenario folder under --out.
+        for problem in try results.writeReport() { printError("warning: \(problem)") }
         print(summary.text(resultsIn: out), terminator: "")
         if status != .success { throw ExitCode(status.rawValue) }
     }

@@ -28,13 +28,15 @@ struct Uptake: ParsableCommand {
               uptake check Scenarios/ --strict    # exit 1 if off track
               uptake run Scenarios/ --out New && uptake compare Results New
               uptake backtest Scenarios/ --holdout 3
+              uptake export notebook Results --out Notebooks-export
               uptake fit --formula "pct = K/(1+exp(-r*(period-t0)))" \\
                          --data Scenarios/data/vietnam_internet_users_pct_1996_2023.csv \\
                          --start K=80,r=0.3,t0=2010
             """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,
-                      CompareCommand.self, BacktestCommand.self, SeekCommand.self, SensitivityCommand.self]
+                      CompareCommand.self, BacktestCommand.self, SeekCommand.self, SensitivityCommand.self,
+                      ExportCommand.self]
     )
 }
 

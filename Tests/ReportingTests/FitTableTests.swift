@@ -4,6 +4,7 @@ import Fitting
 import Forecasting
 import LinearAlgebra
 import Scenarios
+import TextIO
 @testable import Reporting
 @testable import TextIO
 

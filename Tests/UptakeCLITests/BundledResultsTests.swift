@@ -21,7 +21,7 @@ final class BundledResultsTests: XCTestCase {
         XCTAssertEqual(result.exitCode, 0, result.stderr)
 
         let scenarioFolders = try FileManager.default.contentsOfDirectory(atPath: scratch.path)
-            .filter { !$0.hasSuffix(".csv") }.sorted()
+            .filter { !$0.hasSuffix(".csv") && !$0.hasSuffix(".html") }.sorted()
         let committedFolders = try FileManager.default.contentsOfDirectory(atPath: committed.path)
             .filter { name in
                 var isDirectory: ObjCBool = false
@@ -54,6 +54,10 @@ final class BundledResultsTests: XCTestCase {
             XCTAssertEqual(jsonA, jsonB, "\(folder)/run.json apart from timings")
         }
         try assertCSVEqual(committed.appendingPathComponent("summary.csv"), scratch.appendingPathComponent("summary.csv"))
+        // report.html covers every scenario folder (ReportPageBrowserTests looks at it in a browser).
+        let report = try String(contentsOf: scratch.appendingPathComponent("report.html"), encoding: .utf8)
+        for folder in scenarioFolders { XCTAssertTrue(report.contains("<section id=\"scenario-\(folder)\""), folder) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: committed.appendingPathComponent("report.html").path))
         XCTAssertEqual(compared, 3 * scenarioFolders.count)
     }
 

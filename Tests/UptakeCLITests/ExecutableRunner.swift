@@ -71,6 +71,18 @@ enum ExecutableRunner {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw Failure.notBuilt(executable)
         }
+        return try run(executable: executable, arguments, timeout: timeout, currentDirectory: currentDirectory,
+                       environment: extra)
+    }
+
+    /// Runs any program (e.g. headless Chromium, or a Python) the same way.
+    static func run(
+        executable: URL,
+        _ arguments: [String],
+        timeout: Double = 300,
+        currentDirectory: URL? = nil,
+        environment extra: [String: String] = [:]
+    ) throws -> Result {
 
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("uptake-run-\(UUID().uuidString)")
@@ -104,7 +116,7 @@ enum ExecutableRunner {
             process.waitUntilExit()
             try? stdoutHandle.close()
             try? stderrHandle.close()
-            throw Failure.timedOut(command: [name] + arguments, seconds: timeout)
+            throw Failure.timedOut(command: [executable.lastPathComponent] + arguments, seconds: timeout)
         }
         process.waitUntilExit()
         try? stdoutHandle.close()

@@ -124,12 +124,12 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(result.stderr.contains("error:"), result.stderr)
 
         let ids = try inputs.map(scenarioID)
-        var expectedListing = ["summary.csv"]
+        var expectedListing = ["summary.csv", "report.html"]
         for (input, id) in zip(inputs, ids) {
             expectedListing += try expectedFiles(in: "Results/\(id)", scenarioFile: input).map { "\(id)/\($0)" }
         }
         XCTAssertEqual(try listing("Results"), expectedListing.sorted(),
-                       "five files per scenario (with families.csv, seek.csv when they apply) plus summary.csv, and nothing else")
+                       "five files per scenario (with families.csv, seek.csv when they apply) plus summary.csv and report.html, and nothing else")
 
         var summaryRows: [String] = []
         for (input, id) in zip(inputs, ids) {
@@ -315,9 +315,9 @@ final class RunCommandTests: XCTestCase {
             XCTAssertEqual(result.exitCode, 0, result.stderr)
         }
         let files = try listing("one-job")
-        var expected = 1
+        var expected = 2
         for input in inputs { expected += try expectedFiles(in: "one-job/\(try scenarioID(input))", scenarioFile: input).count }
-        XCTAssertEqual(files.count, expected, "the five files per scenario, families.csv and seek.csv where they apply, summary.csv")
+        XCTAssertEqual(files.count, expected, "the five files per scenario, families.csv and seek.csv where they apply, summary.csv, report.html")
         for other in ["two-jobs", "two-jobs-again"] {
             XCTAssertEqual(try listing(other), files)
             for file in files {
@@ -511,7 +511,7 @@ final class RunCommandTests: XCTestCase {
         let ran = try uptake(["run", "my-id.yaml", "--paths", Self.paths, "--out", "Results"])
         XCTAssertEqual(ran.exitCode, 0, ran.stderr)
         XCTAssertEqual(try listing("Results"),
-                       (["summary.csv"] + (try expectedFiles(in: "Results/my-id", scenarioFile: "my-id.yaml")).map { "my-id/\($0)" }).sorted())
+                       (["summary.csv", "report.html"] + (try expectedFiles(in: "Results/my-id", scenarioFile: "my-id.yaml")).map { "my-id/\($0)" }).sorted())
 
         try "edited\n".write(to: directory.appendingPathComponent("my-id.yaml"), atomically: true, encoding: .utf8)
         let again = try uptake(["init", "my-id"])

@@ -9,7 +9,7 @@ import XCTest
 ///   place in the file that is wrong and saying what would be valid;
 /// - exit code 2;
 /// - no output folder for the bad scenario (no partial files);
-/// - the good scenario's results all the same: its folder, and a summary.csv with its rows.
+/// - the good scenario's results all the same: its folder, a summary.csv with its rows, report.html.
 final class ScenarioInputErrorTests: XCTestCase {
     /// The good scenario of every batch: one observation, fast.
     private static let goodName = "hai-chau-noncash-streets.yaml"
@@ -109,7 +109,7 @@ final class ScenarioInputErrorTests: XCTestCase {
 
         // No folder for the bad scenario; the good one's results are complete.
         let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        XCTAssertEqual(written, [Self.goodID, "summary.csv"], "nothing but the good scenario's results", file: file, line: line)
+        XCTAssertEqual(written, [Self.goodID, "report.html", "summary.csv"], "nothing but the good scenario's results", file: file, line: line)
         let goodFolder = out.appendingPathComponent(Self.goodID)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: goodFolder.path).sorted(),
                        ["families.csv", "fan.svg", "feasibility.csv", "fit.csv", "forecast.csv", "run.json"],

@@ -31,7 +31,7 @@ struct Uptake: ParsableCommand {
             """,
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,
-                      CompareCommand.self, BacktestCommand.self]
+                      CompareCommand.self, BacktestCommand.self, MergeCommand.self, SlurmCommand.self]
     )
 }
 

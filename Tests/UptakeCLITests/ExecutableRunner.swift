@@ -65,7 +65,19 @@ enum ExecutableRunner {
         currentDirectory: URL? = nil,
         environment extra: [String: String] = [:]
     ) throws -> Result {
-        let executable = executableURL(name)
+        try run(executable: executableURL(name), arguments, timeout: timeout, currentDirectory: currentDirectory,
+                environment: extra)
+    }
+
+    /// Runs any executable (e.g. one of the repository's scripts) the same way.
+    static func run(
+        executable: URL,
+        _ arguments: [String],
+        timeout: Double = 300,
+        currentDirectory: URL? = nil,
+        environment extra: [String: String] = [:]
+    ) throws -> Result {
+        let name = executable.lastPathComponent
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw Failure.notBuilt(executable)
         }

@@ -46,65 +46,18 @@ public struct ResultsMerge: Sendable {
 
     /// Reads the manifests of `inputs` and checks that they make up one whole batch.
     public func check() throws -> Plan {
-        var problems: [String] = []
-        var shards: [Shard] = []
-        let files = FileManager.default
         let outPath = Self.canonical(out.root)
-        for input in inputs {
-            var isFolder: ObjCBool = false
-            guard files.fileExists(atPath: input, isDirectory: &isFolder), isFolder.boolValue else {
-                problems.append("\(input): no such folder")
-                continue
-            }
-            if Self.canonical(input) == outPath {
-                problems.append("\(input): is also --out; merge the shard folders into another folder")
-                continue
-            }
-            let found: [(path: String, manifest: ShardManifest)]
-            do { found = try ShardManifest.manifests(in: input) } catch {
-                problems.append("\(error)")
-                continue
-            }
-            if found.isEmpty {
-                problems.append("\(input): no shard manifest (.shard-<i>-of-<n>.json): not a folder written by uptake run --shard")
-            }
-            for (path, manifest) in found {
-                if manifest.kind != .run {
-                    problems.append("\(path): a \(manifest.kind.rawValue) shard; uptake merge joins the shards of uptake run "
-                        + "(panel backtests merge with uptake backtest --merge-cells)")
-                    continue
-                }
-                shards.append(Shard(folder: input, manifestPath: path, manifest: manifest))
-            }
+        var problems: [String] = []
+        for input in inputs where Self.canonical(input) == outPath {
+            problems.append("\(input): is also --out; merge the shard folders into another folder")
         }
-        guard problems.isEmpty, let first = shards.first else { throw Problems(lines: problems) }
-        problems += Self.sameBatch(shards, first: first)
         guard problems.isEmpty else { throw Problems(lines: problems) }
-
-        // Each shard once.
-        let batch = first.manifest.batch
-        let count = first.manifest.shard.count
-        let byIndex = Dictionary(grouping: shards, by: { $0.manifest.shard.index })
-        let owner = ScenarioShard.assignment(batch.map(\.key), count: count)
-        for index in 1...count {
-            guard let holders = byIndex[index] else {
-                let ids = batch.map(\.key).filter { owner[$0] == index }
-                problems.append("shard \(index) of \(count) is missing: no input holds \(ShardManifest.fileName(try! ScenarioShard(index: index, count: count))) "
-                    + "(its scenarios: \(Self.list(ids)))")
-                continue
-            }
-            if holders.count > 1 {
-                problems.append("shard \(index) of \(count) is given twice: \(holders.map(\.manifestPath).joined(separator: " and "))")
-            }
-            for shard in holders where shard.manifest.keys != batch.map(\.key).filter({ owner[$0] == index }) {
-                problems.append("\(shard.manifestPath): its scenarios are not shard \(index) of \(count) of its batch "
-                    + "(partition: \(ShardManifest.partitionRule))")
-            }
-        }
+        let shards = try Self.shards(in: inputs, kind: .run)
+        let batch = shards[0].manifest.batch
 
         // Every scenario folder in exactly one input, the one whose shard ran it.
         var holders: [String: [String]] = [:]
-        for input in inputs { for id in ResultsFolder(input).scenarioIDs() { holders[id, default: []].append(input) } }
+        for input in Self.unique(inputs) { for id in ResultsFolder(input).scenarioIDs() { holders[id, default: []].append(input) } }
         let claimed = Dictionary(shards.flatMap { shard in shard.manifest.keys.map { ($0, shard) } }, uniquingKeysWith: { a, _ in a })
         let failedKeys = Set(shards.flatMap { $0.manifest.failed.compactMap(\.key) })
         for (id, folders) in holders.sorted(by: { $0.key < $1.key }) {
@@ -173,6 +126,79 @@ public struct ResultsMerge: Sendable {
 
     // MARK: Checks
 
+    /// The manifests of `kind` in the folders `inputs` (a file stands for its folder), checked
+    /// to make up one whole batch (``checkSet(_:)``); throws ``Problems`` otherwise.
+    public static func shards(in inputs: [String], kind: ShardManifest.Kind) throws -> [Shard] {
+        var problems: [String] = []
+        var shards: [Shard] = []
+        let files = FileManager.default
+        for input in unique(inputs) {
+            var isFolder: ObjCBool = false
+            guard files.fileExists(atPath: input, isDirectory: &isFolder) else {
+                problems.append("\(input): no such folder")
+                continue
+            }
+            guard isFolder.boolValue || kind != .run else {
+                problems.append("\(input): not a folder; uptake merge takes the folders of uptake run --shard")
+                continue
+            }
+            let folder = isFolder.boolValue ? input : (input as NSString).deletingLastPathComponent
+            let found: [(path: String, manifest: ShardManifest)]
+            do { found = try ShardManifest.manifests(in: folder.isEmpty ? "." : folder) } catch {
+                problems.append("\(error)")
+                continue
+            }
+            if found.isEmpty {
+                problems.append("\(input): no shard manifest (.shard-<i>-of-<n>.json): not written by "
+                    + (kind == .run ? "uptake run --shard" : "uptake backtest --panel … --shard"))
+            }
+            for (path, manifest) in found {
+                guard manifest.kind == kind else {
+                    problems.append("\(path): a shard of " + (manifest.kind == .run ? "uptake run" : "a panel backtest")
+                        + (kind == .run ? "; uptake merge joins the shards of uptake run (panel backtests: uptake backtest --merge-cells)"
+                                        : "; --merge-cells joins the shards of uptake backtest --panel (runs: uptake merge)"))
+                    continue
+                }
+                if shards.contains(where: { $0.manifestPath == path }) { continue }
+                shards.append(Shard(folder: folder, manifestPath: path, manifest: manifest))
+            }
+        }
+        guard problems.isEmpty, !shards.isEmpty else { throw Problems(lines: problems) }
+        problems = checkSet(shards)
+        guard problems.isEmpty else { throw Problems(lines: problems) }
+        return shards
+    }
+
+    /// Problems of manifests that do not make up one batch: different versions, splits,
+    /// seeds, paths, settings or batches; a shard missing or given twice; keys that are not
+    /// the shard's part of the batch.
+    public static func checkSet(_ shards: [Shard]) -> [String] {
+        guard let first = shards.first else { return [] }
+        var problems = sameBatch(shards, first: first)
+        guard problems.isEmpty else { return problems }
+        let batch = first.manifest.batch.map(\.key)
+        let count = first.manifest.shard.count
+        let noun = first.manifest.kind == .run ? "scenarios" : "cells"
+        let byIndex = Dictionary(grouping: shards, by: { $0.manifest.shard.index })
+        let owner = ScenarioShard.assignment(batch, count: count)
+        for index in 1...count {
+            let expected = batch.filter { owner[$0] == index }
+            guard let holders = byIndex[index] else {
+                problems.append("shard \(index) of \(count) is missing: no input holds .shard-\(index)-of-\(count).json "
+                    + "(its \(noun): \(list(expected)))")
+                continue
+            }
+            if holders.count > 1 {
+                problems.append("shard \(index) of \(count) is given twice: \(holders.map(\.manifestPath).joined(separator: " and "))")
+            }
+            for shard in holders where shard.manifest.keys != expected {
+                problems.append("\(shard.manifestPath): its \(noun) are not shard \(index) of \(count) of its batch "
+                    + "(partition: \(ShardManifest.partitionRule))")
+            }
+        }
+        return problems
+    }
+
     /// Problems of shards that do not come from one batch run one way, against the first.
     static func sameBatch(_ shards: [Shard], first: Shard) -> [String] {
         var problems: [String] = []
@@ -236,11 +262,18 @@ public struct ResultsMerge: Sendable {
         return problems
     }
 
+    /// `paths` without repeats of the same folder, in order.
+    static func unique(_ paths: [String]) -> [String] {
+        var seen = Set<String>()
+        return paths.filter { seen.insert(canonical($0)).inserted }
+    }
+
     static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
-    static func list(_ ids: [String]) -> String {
-        ids.count <= 5 ? ids.joined(separator: ", ") : ids.prefix(5).joined(separator: ", ") + " and \(ids.count - 5) more"
+    static func list(_ keys: [String]) -> String {
+        let ids = keys.map { $0.replacingOccurrences(of: "\t", with: " ") }
+        return ids.count <= 5 ? ids.joined(separator: ", ") : ids.prefix(5).joined(separator: ", ") + " and \(ids.count - 5) more"
     }
 }

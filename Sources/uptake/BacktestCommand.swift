@@ -83,6 +83,12 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         try simulation.check()
+        if !panelOptions.mergeCells.isEmpty {
+            guard inputs.isEmpty, panelOptions.panel.isEmpty, panelOptions.shard == nil else {
+                throw ValidationError("--merge-cells takes the shards' folders alone (their manifests hold the panels and settings).")
+            }
+            return
+        }
         if !panelOptions.panel.isEmpty {
             guard inputs.isEmpty else { throw ValidationError("give scenario files or --panel, not both.") }
             guard holdout == nil else { throw ValidationError("--holdout is for scenarios; panels take --cutoff YEAR,… or --origins N.") }
@@ -143,6 +149,10 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !panelOptions.mergeCells.isEmpty {
+            try PanelBacktestRun.mergeCells(panelOptions.mergeCells, cells: panelOptions.cells, format: format)
+            return
+        }
         if !panelOptions.panel.isEmpty {
             try PanelBacktestRun(options: panelOptions, cutoff: cutoff, format: format, simulation: simulation).run()
             return

@@ -124,10 +124,9 @@ final class ShardMergeTests: XCTestCase {
         try FileManager.default.copyItem(at: url("shard-1"), to: url("shard-1-copy"))
         let twice = try uptake(["merge", "shard-1", "shard-1-copy", "shard-2", "shard-3", "--out", "merged"])
         XCTAssertEqual(twice.exitCode, 2)
-        XCTAssertTrue(twice.stderr.contains("error: shard 1 of 3 is given twice: shard-1/.shard-1-of-3.json and "
-            + "shard-1-copy/.shard-1-of-3.json"), twice.stderr)
+        XCTAssertEqual(twice.stderr, "error: shard 1 of 3 is given twice: shard-1/.shard-1-of-3.json and "
+            + "shard-1-copy/.shard-1-of-3.json\n")
         let first = try ids("shard-1")[0]
-        XCTAssertTrue(twice.stderr.contains("error: scenario \(first) is duplicated: in shard-1 and shard-1-copy"), twice.stderr)
         try FileManager.default.copyItem(at: url("shard-1/\(first)"), to: url("shard-2/\(first)"))
         let copied = try uptake(["merge", "shard-1", "shard-2", "shard-3", "--out", "merged"])
         XCTAssertEqual(copied.exitCode, 2)

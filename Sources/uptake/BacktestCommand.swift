@@ -52,6 +52,11 @@ struct BacktestCommand: ParsableCommand {
             --calibration FILE.csv scores with such a table instead of the built-in one (to \
             score a panel with a table built from the others).
 
+            Sharded (docs/scale.md): --shard i/n --cells DIR/cells.csv scores shard i of the \
+            cells (series × cutoffs, sorted, round-robin) and keeps its exact scores beside the \
+            file; --merge-cells DIR... [--cells FILE] joins the shards into the single run's \
+            cells file and summaries, byte for byte.
+
             Examples:
               uptake backtest Scenarios/vietnam-internet-users.yaml --cutoff 2010,2014
               uptake backtest Scenarios/ --holdout 3 --paths 2000 --format csv
@@ -59,6 +64,8 @@ struct BacktestCommand: ParsableCommand {
               uptake backtest --panel share=electricity.csv --series-pattern '^[A-Z]{3}$' --cutoff 2008,2012
               uptake backtest --panel count=mobile.csv --panel share=electricity.csv --series-pattern '^[A-Z]{3}$' \\
                   --write-calibration table.csv
+              uptake backtest --panel share=electricity.csv --origins 5 --shard 2/4 --cells shard-2/cells.csv
+              uptake backtest --merge-cells shard-1 shard-2 shard-3 shard-4 --cells cells.csv --format csv
             """
     )
 
@@ -96,6 +103,9 @@ struct BacktestCommand: ParsableCommand {
             return
         }
         guard !inputs.isEmpty else { throw ValidationError("give scenario files (or a folder), or --panel FILE.csv.") }
+        guard panelOptions.shard == nil else {
+            throw ValidationError("--shard splits the cells of --panel backtests (a batch of scenarios: uptake run --shard).")
+        }
         if cutoff.isEmpty == (holdout == nil) {
             throw ValidationError("give either --cutoff DATE[,DATE…] or --holdout N.")
         }

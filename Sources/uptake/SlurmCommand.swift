@@ -48,26 +48,24 @@ struct SlurmCommand: ParsableCommand {
     @Option(help: "The uptake executable the jobs run (default: this one).")
     var uptake: String?
 
-    @Option(help: "Monte Carlo paths per variant for every scenario (passed to uptake run).")
-    var paths: Int?
-
-    @Option(help: "Random seed for every scenario (passed to uptake run).")
-    var seed: UInt64?
+    /// --paths and --seed are passed to every task's `uptake run`.
+    @OptionGroup var simulation: SimulationOptions
 
     func validate() throws {
         guard (1...1000).contains(shards) else {
             throw ValidationError("--shards must be between 1 and 1000 (the local test cluster's MaxArraySize is 1001), got \(shards).")
         }
         guard cpusPerTask >= 1 else { throw ValidationError("--cpus-per-task must be at least 1, got \(cpusPerTask).") }
-        if let paths, !(1...10_000_000).contains(paths) {
-            throw ValidationError("--paths must be between 1 and 10,000,000, got \(paths).")
+        try simulation.check()
+        if simulation.jobs != nil {
+            throw ValidationError("each task runs with --jobs $SLURM_CPUS_PER_TASK: give --cpus-per-task instead of --jobs.")
         }
     }
 
     func run() throws {
         // The batch as the tasks will see it: every file must load.
         var ids: [String] = []
-        let batch = ScenarioBatch(paths: paths, seed: seed, jobs: 1)
+        let batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: 1)
         let status = try batch.forEachScenario(inputs, onFailure: { printError("error: \($0)") }) { scenario, _, _, _ in
             ids.append(scenario.id)
             return .success
@@ -83,7 +81,8 @@ struct SlurmCommand: ParsableCommand {
         scripts.partition = partition
         scripts.time = time
         scripts.cpusPerTask = cpusPerTask
-        scripts.runOptions = (paths.map { ["--paths", String($0)] } ?? []) + (seed.map { ["--seed", String($0)] } ?? [])
+        scripts.runOptions = (simulation.paths.map { ["--paths", String($0)] } ?? [])
+            + (simulation.seed.map { ["--seed", String($0)] } ?? [])
         scripts.toolVersion = Uptake.version
         do {
             try FileManager.default.createDirectory(atPath: scripts.logFolder, withIntermediateDirectories: true)

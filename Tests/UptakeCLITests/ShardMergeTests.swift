@@ -190,4 +190,47 @@ final class ShardMergeTests: XCTestCase {
         XCTAssertEqual(one.exitCode, 0, one.stderr)
         XCTAssertEqual(try ids("out"), ["gen-002"])
     }
+
+    // MARK: uptake slurm
+
+    func testSlurmWritesAnArrayAndAMergeScriptThatRunAsShardsAndMerge() throws {
+        let result = try uptake(["slurm", "Scenarios/", "gen", "--shards", "4", "--out", "out", "--partition", "short",
+                                 "--time", "0:10:00", "--paths", "100", "--uptake", ExecutableRunner.executableURL("uptake").path])
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "out/slurm/array.sbatch\nout/slurm/merge.sbatch\n")
+        XCTAssertTrue(result.stderr.hasPrefix("uptake: 15 scenarios in 4 shards of 3–4; "), result.stderr)
+        let array = try String(contentsOf: url("out/slurm/array.sbatch"), encoding: .utf8)
+        let merge = try String(contentsOf: url("out/slurm/merge.sbatch"), encoding: .utf8)
+        let executable = ExecutableRunner.executableURL("uptake").path
+        for line in ["#SBATCH --array=1-4", "#SBATCH --partition=short", "#SBATCH --time=0:10:00", "#SBATCH --cpus-per-task=1",
+                     "#SBATCH --output=out/slurm/logs/run-%A_%a.out", "#SBATCH --chdir=\(directory.path)",
+                     "exec \(executable) run Scenarios/ gen --shard \"$SLURM_ARRAY_TASK_ID/4\" --out out/shard-\"$SLURM_ARRAY_TASK_ID\" "
+                        + "--jobs \"${SLURM_CPUS_PER_TASK:-1}\" --paths 100"] {
+            XCTAssertTrue(array.split(separator: "\n").contains(Substring(line)), "array.sbatch lacks \(line):\n\(array)")
+        }
+        XCTAssertTrue(merge.hasSuffix("\nexec \(executable) merge out/shard-* --out out\n"), merge)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: url("out/slurm/logs").path), "Slurm does not create the log folder")
+
+        // The scripts as Slurm would run them (bash, in the --chdir folder, one task id each):
+        // the merged folder is one run's.
+        let bash = URL(fileURLWithPath: "/bin/bash")
+        for task in 1...4 {
+            let run = try ExecutableRunner.run(executable: bash, ["out/slurm/array.sbatch"], currentDirectory: directory,
+                                               environment: ["SLURM_ARRAY_TASK_ID": "\(task)"])
+            XCTAssertEqual(run.exitCode, 0, run.stderr)
+        }
+        let merged = try ExecutableRunner.run(executable: bash, ["out/slurm/merge.sbatch"], currentDirectory: directory)
+        XCTAssertEqual(merged.exitCode, 0, merged.stderr)
+        let single = try uptake(["run", "Scenarios/", "gen", "--paths", "100", "--out", "single"])
+        XCTAssertEqual(single.exitCode, 0, single.stderr)
+        XCTAssertEqual(try ResultsComparison.differences(url("single"), url("out"),
+                                                         skipping: ["shard-1", "shard-2", "shard-3", "shard-4", "slurm"]), [])
+
+        // A batch with a bad file is stopped before anything is written.
+        try "id: broken\n".write(to: url("gen/broken.yaml"), atomically: true, encoding: .utf8)
+        let bad = try uptake(["slurm", "Scenarios/", "gen", "--shards", "4", "--out", "bad"])
+        XCTAssertEqual(bad.exitCode, 2)
+        XCTAssertTrue(bad.stderr.hasPrefix("error: gen/broken.yaml:"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url("bad").path))
+    }
 }

@@ -70,14 +70,15 @@ public struct ResultsMerge: Sendable {
             }
         }
         var sources: [(id: String, folder: String)] = []
-        for (key, sha) in batch {
+        for entry in batch {
+            let key = entry.key
             guard let shard = claimed[key] else { continue }
             if failedKeys.contains(key) && !(holders[key] ?? []).contains(shard.folder) { continue }
             guard (holders[key] ?? []).contains(shard.folder) else {
                 problems.append("scenario \(key) is missing: \(shard.name) lists it but \(shard.folder)/\(key)/run.json does not exist")
                 continue
             }
-            problems += Self.checkRunJSON(folder: ResultsFolder(shard.folder).folder(for: key), id: key, inputSHA256: sha, shard: shard)
+            problems += Self.checkRunJSON(folder: ResultsFolder(shard.folder).folder(for: key), entry: entry, shard: shard)
             sources.append((key, shard.folder))
         }
         // A scenario folder may not land on a shard folder.
@@ -222,15 +223,20 @@ public struct ResultsMerge: Sendable {
             if b.settings.map({ "\($0.0)=\($0.1)" }) != a.settings.map({ "\($0.0)=\($0.1)" }) {
                 problems.append("shards of different settings: \(first.name) and \(shard.name)")
             }
-            let keysA = Dictionary(a.batch.map { ($0.key, $0.inputSHA256) }, uniquingKeysWith: { x, _ in x })
-            let keysB = Dictionary(b.batch.map { ($0.key, $0.inputSHA256) }, uniquingKeysWith: { x, _ in x })
+            let keysA = Dictionary(a.batch.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
+            let keysB = Dictionary(b.batch.map { ($0.key, $0) }, uniquingKeysWith: { x, _ in x })
             let onlyA = keysA.keys.filter { keysB[$0] == nil }.sorted(), onlyB = keysB.keys.filter { keysA[$0] == nil }.sorted()
-            let changed = keysA.keys.filter { keysB[$0] != nil && keysB[$0] != keysA[$0] }.sorted()
+            // (Entries' seeds and paths differ whenever --seed or --paths did: said above.)
+            let optionsDiffer = b.seed != a.seed || b.paths != a.paths
+            let changed = keysA.keys.filter { key in
+                guard let x = keysA[key], let y = keysB[key] else { return false }
+                return x.inputSHA256 != y.inputSHA256 || (!optionsDiffer && x != y)
+            }.sorted()
             if !onlyA.isEmpty || !onlyB.isEmpty || !changed.isEmpty {
                 var parts: [String] = []
                 if !onlyA.isEmpty { parts.append("\(Self.list(onlyA)) only in \(first.name)'s") }
                 if !onlyB.isEmpty { parts.append("\(Self.list(onlyB)) only in \(shard.name)'s") }
-                if !changed.isEmpty { parts.append("\(Self.list(changed)) read from different file contents") }
+                if !changed.isEmpty { parts.append("\(Self.list(changed)) read from different file contents or run with other seeds or paths") }
                 problems.append("shards of different batches: " + parts.joined(separator: "; "))
             }
         }
@@ -238,7 +244,7 @@ public struct ResultsMerge: Sendable {
     }
 
     /// run.json agrees with the shard's manifest: the scenario, input, version, seed, paths.
-    static func checkRunJSON(folder: String, id: String, inputSHA256: String, shard: Shard) -> [String] {
+    static func checkRunJSON(folder: String, entry: ShardManifest.Entry, shard: Shard) -> [String] {
         let path = (folder as NSString).appendingPathComponent(ResultsFolder.manifestName)
         let run: JSONValue
         do { run = try JSONValue.parse(Data(try TextFile.bytes(atPath: path))) } catch {
@@ -246,18 +252,21 @@ public struct ResultsMerge: Sendable {
         }
         var problems: [String] = []
         let m = shard.manifest
-        if run["scenario"]?.string != id { problems.append("\(path): scenario '\(run["scenario"]?.string ?? "")', expected '\(id)'") }
+        if run["scenario"]?.string != entry.key {
+            problems.append("\(path): scenario '\(run["scenario"]?.string ?? "")', expected '\(entry.key)'")
+        }
         if run["version"]?.string != m.toolVersion {
             problems.append("\(path): written by uptake \(run["version"]?.string ?? "?"), but the shards ran uptake \(m.toolVersion)")
         }
-        if let seed = m.seed, run["seed"]?.string != seed {
-            problems.append("\(path): seed \(run["seed"]?.string ?? "?"), but \(shard.name) ran with --seed \(seed)")
+        if let seed = entry.seed, run["seed"]?.string != seed {
+            problems.append("\(path): seed \(run["seed"]?.string ?? "?"), but \(shard.name) ran \(entry.key) with seed \(seed)")
         }
-        if let paths = m.paths, run["paths"]?.integer != paths {
-            problems.append("\(path): \(run["paths"]?.integer.map(String.init) ?? "?") paths, but \(shard.name) ran with --paths \(paths)")
+        if let paths = entry.paths, run["paths"]?.integer != paths {
+            problems.append("\(path): \(run["paths"]?.integer.map(String.init) ?? "?") paths, but \(shard.name) ran \(entry.key) "
+                + "with \(paths)")
         }
-        if run["input_sha256"]?.string != inputSHA256 {
-            problems.append("\(path): made from other input bytes than the batch's \(id) (input_sha256 differs)")
+        if run["input_sha256"]?.string != entry.inputSHA256 {
+            problems.append("\(path): made from other input bytes than the batch's \(entry.key) (input_sha256 differs)")
         }
         return problems
     }

@@ -11,7 +11,8 @@ import TextIO
 ///       "shard": 2, "shards": 4, "partition": "sorted keys, round-robin",
 ///       "seed": "7", "paths": 500,            (the batch's --seed and --paths; null: each scenario's own)
 ///       "settings": {},                        (other options the results depend on)
-///       "batch": [{"key": "a", "input_sha256": "…"}, …],   (every key of the batch, sorted)
+///       "batch": [{"key": "a", "input_sha256": "…", "seed": "1", "paths": 500}, …],
+///                                              (every key of the batch, sorted; a scenario's seed and paths as run)
 ///       "keys": ["b", "f", …],                 (this shard's keys)
 ///       "failed": [{"key": "f", "file": "f.yaml", "status": 3, "message": "…"}],
 ///       "payload": …                           (kind-specific; a panel backtest's exact scores)
@@ -40,6 +41,20 @@ public struct ShardManifest: Sendable {
         }
     }
 
+    /// A key of the batch: the SHA-256 of the input it came from ("" when it has none of its
+    /// own), and for a scenario the seed and paths it runs with (the batch's --seed and
+    /// --paths, or its file's).
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        public var inputSHA256: String
+        public var seed: String?
+        public var paths: Int?
+
+        public init(key: String, inputSHA256: String = "", seed: String? = nil, paths: Int? = nil) {
+            self.key = key; self.inputSHA256 = inputSHA256; self.seed = seed; self.paths = paths
+        }
+    }
+
     public static let partitionRule = "sorted keys, round-robin"
 
     public var kind: Kind
@@ -50,16 +65,15 @@ public struct ShardManifest: Sendable {
     /// Options besides seed and paths that the results depend on (name → value), compared as
     /// a whole by the merge.
     public var settings: [(String, String)]
-    /// Every key of the batch, in ``ScenarioShard/ordered(_:)`` order, with the SHA-256 of
-    /// the input it came from ("" when there is none of its own).
-    public var batch: [(key: String, inputSHA256: String)]
+    /// Every key of the batch, in ``ScenarioShard/ordered(_:)`` order.
+    public var batch: [Entry]
     /// This shard's keys.
     public var keys: [String]
     public var failed: [Failure]
     public var payload: JSONValue
 
     public init(kind: Kind, toolVersion: String, shard: ScenarioShard, seed: String?, paths: Int?,
-                settings: [(String, String)] = [], batch: [(key: String, inputSHA256: String)], keys: [String],
+                settings: [(String, String)] = [], batch: [Entry], keys: [String],
                 failed: [Failure], payload: JSONValue = .null) {
         self.kind = kind; self.toolVersion = toolVersion; self.shard = shard; self.seed = seed; self.paths = paths
         self.settings = settings; self.batch = batch; self.keys = keys; self.failed = failed; self.payload = payload
@@ -70,7 +84,8 @@ public struct ShardManifest: Sendable {
     public static func run(_ plan: ScenarioBatch.ShardPlan, failures: [ScenarioBatch.Failure], toolVersion: String,
                            seed: String?, paths: Int?) -> ShardManifest {
         ShardManifest(kind: .run, toolVersion: toolVersion, shard: plan.shard, seed: seed, paths: paths,
-                      batch: plan.batch.map { ($0.id, $0.inputSHA256) }, keys: plan.ids,
+                      batch: plan.batch.map { Entry(key: $0.id, inputSHA256: $0.inputSHA256, seed: String($0.seed), paths: $0.paths) },
+                      keys: plan.ids,
                       failed: failures.map { Failure(key: $0.id, file: $0.file, status: $0.status, message: $0.message) })
     }
 
@@ -103,7 +118,11 @@ public struct ShardManifest: Sendable {
             ("seed", text(seed)),
             ("paths", paths.map(JSONValue.integer) ?? .null),
             ("settings", .object(settings.map { ($0.0, .string($0.1)) })),
-            ("batch", .array(batch.map { .object([("key", .string($0.key)), ("input_sha256", .string($0.inputSHA256))]) })),
+            ("batch", .array(batch.map { entry in
+                .object([("key", .string(entry.key)), ("input_sha256", .string(entry.inputSHA256))]
+                    + (entry.seed.map { [("seed", JSONValue.string($0))] } ?? [])
+                    + (entry.paths.map { [("paths", JSONValue.integer($0))] } ?? []))
+            })),
             ("keys", .array(keys.map(JSONValue.string))),
             ("failed", .array(failed.map {
                 .object([("key", text($0.key)), ("file", .string($0.file)), ("status", .integer(Int($0.status.rawValue))),
@@ -162,7 +181,7 @@ public struct ShardManifest: Sendable {
             },
             batch: try batch.map { entry in
                 guard let key = entry["key"]?.string, let sha = entry["input_sha256"]?.string else { throw bad("a batch entry") }
-                return (key, sha)
+                return Entry(key: key, inputSHA256: sha, seed: entry["seed"]?.string, paths: entry["paths"]?.integer)
             },
             keys: try keys.map { key in
                 guard let text = key.string else { throw bad("a key is not a string") }

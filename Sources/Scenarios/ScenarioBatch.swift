@@ -32,11 +32,12 @@ public struct ScenarioBatch: Sendable {
         self.shard = shard
     }
 
-    /// What a sharded batch is made of, for its manifest: every scenario that loaded (id and
-    /// input SHA-256, in the partition's order) and this shard's ids.
+    /// What a sharded batch is made of, for its manifest: every scenario that loaded (id, input
+    /// SHA-256, and the seed and paths it runs with; in the partition's order) and this
+    /// shard's ids.
     public struct ShardPlan: Sendable {
         public var shard: ScenarioShard
-        public var batch: [(id: String, inputSHA256: String)]
+        public var batch: [(id: String, inputSHA256: String, seed: UInt64, paths: Int)]
         public var ids: [String]
     }
 
@@ -80,8 +81,11 @@ public struct ScenarioBatch: Sendable {
         if let shard {
             let mine = Set(shard.select(loaded.map(\.scenario.id)))
             let picked = loaded.filter { mine.contains($0.scenario.id) }
-            let sha = Dictionary(loaded.map { ($0.scenario.id, $0.scenario.inputSHA256) }, uniquingKeysWith: { a, _ in a })
-            onPlan(ShardPlan(shard: shard, batch: ScenarioShard.ordered(Array(sha.keys)).map { ($0, sha[$0]!) },
+            let byID = Dictionary(loaded.map { ($0.scenario.id, $0.scenario) }, uniquingKeysWith: { a, _ in a })
+            onPlan(ShardPlan(shard: shard, batch: ScenarioShard.ordered(Array(byID.keys)).map { id in
+                                 let s = byID[id]!
+                                 return (id, s.inputSHA256, s.forecast.seed, s.forecast.paths)
+                             },
                              ids: ScenarioShard.ordered(Array(mine))))
             for (k, entry) in picked.enumerated() {
                 worst = max(worst, try body(entry.scenario, entry.file, k + 1, picked.count))

@@ -192,7 +192,7 @@ struct PanelBacktestRun {
         if let shard, let cells = options.cells {
             let manifest = ShardManifest(kind: .panelBacktest, toolVersion: Uptake.version, shard: shard,
                                          seed: simulation.seed.map { String($0) }, paths: simulation.paths,
-                                         settings: try shardSettings(), batch: batch.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { ($0, "") },
+                                         settings: try shardSettings(), batch: ScenarioShard.ordered(batch.keys).map { ShardManifest.Entry(key: $0) },
                                          keys: ScenarioShard.ordered(Array(mine ?? [])), failed: failed,
                                          payload: PanelBacktestShard.payload(batch, origins: shardOrigins))
             let folder = (cells as NSString).deletingLastPathComponent

@@ -140,8 +140,8 @@ final class ShardMergeTests: XCTestCase {
         XCTAssertEqual(seeds.stderr, "error: shards of different seeds: shard 1 of 3 (shard-1) ran with each scenario's own "
             + "seed (no --seed), shard 2 of 3 (shard-2-seed-7) with --seed 7\n")
 
-        // A run.json that disagrees with its shard's manifest (here: another seed than the one
-        // the manifest records) is named by its path.
+        // A run.json that disagrees with its shard's manifest (another version, another seed)
+        // is named by its path.
         let victim = try ids("shard-3")[0]
         let runJSON = url("shard-3/\(victim)/run.json")
         let original = try String(contentsOf: runJSON, encoding: .utf8)
@@ -150,6 +150,12 @@ final class ShardMergeTests: XCTestCase {
         let version = try uptake(["merge", "shard-1", "shard-2", "shard-3", "--out", "merged"])
         XCTAssertEqual(version.exitCode, 2)
         XCTAssertTrue(version.stderr.hasPrefix("error: shard-3/\(victim)/run.json: written by uptake 9."), version.stderr)
+        try original.replacingOccurrences(of: "\"seed\": \"", with: "\"seed\": \"9").write(to: runJSON, atomically: true,
+                                                                                             encoding: .utf8)
+        let seed = try uptake(["merge", "shard-1", "shard-2", "shard-3", "--out", "merged"])
+        XCTAssertEqual(seed.exitCode, 2)
+        XCTAssertTrue(seed.stderr.hasPrefix("error: shard-3/\(victim)/run.json: seed 9"), seed.stderr)
+        XCTAssertTrue(seed.stderr.contains("but shard 3 of 3 (shard-3) ran \(victim) with seed "), seed.stderr)
         try original.write(to: runJSON, atomically: true, encoding: .utf8)
 
         // A scenario whose folder is gone.

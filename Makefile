@@ -10,11 +10,11 @@ VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 NOTEBOOK_REQUIREMENTS := scripts/notebook-requirements.txt
 
-# $(call apt-install,PACKAGES): installs those of PACKAGES that are missing (sudo if not root).
+# $(call apt-install,PACKAGES[,APT_OPTIONS]): installs those of PACKAGES that are missing (sudo if not root).
 apt-install = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(2) $$missing; \
 	fi
 
 .PHONY: run test deps test-deps venv build bench calibrate screenshots clean
@@ -23,9 +23,12 @@ apt-install = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missi
 deps:
 	@$(call apt-install,$(APT_PACKAGES))
 
-## test-deps: deps, and headless Chromium for the report tests.
+## test-deps: deps, headless Chromium for the report tests, and the local Slurm cluster that
+## the Slurm job-array test starts (scripts/slurm/).
+SLURM_PACKAGES := slurmctld slurmd slurm-client munge
 test-deps: deps
 	@$(call apt-install,$(TEST_APT_PACKAGES))
+	@$(call apt-install,$(SLURM_PACKAGES),--no-install-recommends)
 
 ## venv: the notebook kernel in .venv/ (python3 -m venv; Debian's python3-venv if that is missing).
 venv: $(VENV)/.installed
@@ -46,7 +49,8 @@ run: build venv
 	@scripts/run-bundled.sh $(UPTAKE) Results Notebooks-export $(VENV_PYTHON)
 
 ## test: the whole test suite (unit, NIST exam, end-to-end tests of the built executable,
-## report.html in headless Chromium, the exported notebooks under a real kernel).
+## report.html in headless Chromium, the exported notebooks under a real kernel, and a job
+## array on a real local Slurm, which needs root as CI has).
 test: test-deps venv
 	UPTAKE_REQUIRE_TOOLS=1 swift test
 

@@ -83,10 +83,11 @@ public struct PanelBacktest: Sendable {
     /// Backtests every cell on `jobs` threads (one forecast per cell, each single-threaded);
     /// results in cell order, so they do not depend on `jobs`. `progress(done, total)` is
     /// called after each cell, from the worker that finished it.
-    public func run(jobs: Int, errorTable: ErrorQuantileTable? = .builtIn,
+    /// `selecting`: only the cells it accepts (a shard's), nil for all.
+    public func run(jobs: Int, errorTable: ErrorQuantileTable? = .builtIn, selecting: ((Cell) -> Bool)? = nil,
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in })
         -> [(cell: Cell, result: Result<BacktestOrigin, Error>)] {
-        let cells = self.cells()
+        let cells = self.cells().filter { selecting?($0) ?? true }
         final class Slot: @unchecked Sendable { var result: Result<BacktestOrigin, Error>? }
         let slots = cells.map { _ in Slot() }
         let counter = DoneCounter()

@@ -13,6 +13,8 @@ public struct ScenarioBatch: Sendable {
         public var file: String
         public var status: ExitStatus
         public var message: String
+        /// The scenario's id, when the file loaded (a forecast or write failure).
+        public var id: String? = nil
         public var description: String { message }
     }
 
@@ -22,19 +24,34 @@ public struct ScenarioBatch: Sendable {
     /// Also seek what the scenario's `seek:` asks and compare the families when two or more
     /// fit (``ScenarioOutcome/seek``, ``ScenarioOutcome/families``): `uptake run` does.
     public var seeksAndComparesFamilies = false
+    /// Only this part of the batch runs (`--shard i/n`, ``ScenarioShard``): every file is
+    /// loaded, to know the batch's ids, and only the shard's scenarios go on.
+    public var shard: ScenarioShard?
 
-    public init(paths: Int? = nil, seed: UInt64? = nil, jobs: Int) {
+    public init(paths: Int? = nil, seed: UInt64? = nil, jobs: Int, shard: ScenarioShard? = nil) {
         self.paths = paths
         self.seed = seed
         self.jobs = jobs
+        self.shard = shard
+    }
+
+    /// What a sharded batch is made of, for its manifest: every scenario that loaded (id, input
+    /// SHA-256, and the seed and paths it runs with; in the partition's order) and this
+    /// shard's ids.
+    public struct ShardPlan: Sendable {
+        public var shard: ScenarioShard
+        public var batch: [(id: String, inputSHA256: String, seed: UInt64, paths: Int)]
+        public var ids: [String]
     }
 
     /// Loads every scenario file of `inputs` (folders expanded) with the batch's --paths and
     /// --seed applied, and hands each to `body` with its position and the file count. A file
     /// that does not load, or reuses an id, goes to `onFailure` and is skipped. Returns the
     /// worst of those failures and of what `body` returns. Throws a ``ScenarioError`` when an
-    /// input does not exist or names a folder without scenarios.
-    public func forEachScenario(_ inputs: [String], onFailure: (Failure) -> Void,
+    /// input does not exist or names a folder without scenarios. With a ``shard``, `body`
+    /// sees only the shard's scenarios (in file order, positions counted in the shard), after
+    /// `onPlan` has seen the batch.
+    public func forEachScenario(_ inputs: [String], onFailure: (Failure) -> Void, onPlan: (ShardPlan) -> Void = { _ in },
                                 _ body: (Scenario, String, Int, Int) throws -> ExitStatus) throws -> ExitStatus {
         let files = try ScenarioLoader.expand(inputs)
         if files.isEmpty {
@@ -42,6 +59,7 @@ public struct ScenarioBatch: Sendable {
         }
         var worst = ExitStatus.success
         var seenIDs: [String: String] = [:]
+        var loaded: [(scenario: Scenario, file: String)] = []
         for (index, file) in files.enumerated() {
             var scenario: Scenario
             do {
@@ -61,7 +79,21 @@ public struct ScenarioBatch: Sendable {
             seenIDs[scenario.id] = file
             if let paths { scenario.forecast.paths = paths }
             if let seed { scenario.forecast.seed = seed }
+            if shard != nil { loaded.append((scenario, file)); continue }
             worst = max(worst, try body(scenario, file, index + 1, files.count))
+        }
+        if let shard {
+            let mine = Set(shard.select(loaded.map(\.scenario.id)))
+            let picked = loaded.filter { mine.contains($0.scenario.id) }
+            let byID = Dictionary(loaded.map { ($0.scenario.id, $0.scenario) }, uniquingKeysWith: { a, _ in a })
+            onPlan(ShardPlan(shard: shard, batch: ScenarioShard.ordered(Array(byID.keys)).map { id in
+                                 let s = byID[id]!
+                                 return (id, s.inputSHA256, s.forecast.seed, s.forecast.paths)
+                             },
+                             ids: ScenarioShard.ordered(Array(mine))))
+            for (k, entry) in picked.enumerated() {
+                worst = max(worst, try body(entry.scenario, entry.file, k + 1, picked.count))
+            }
         }
         return worst
     }
@@ -77,10 +109,10 @@ public struct ScenarioBatch: Sendable {
     /// (each on one thread); with one file, its paths are. Either way every number is the
     /// same (the engine's results do not depend on threads), and outcomes come in file order.
     public func run(_ inputs: [String], persist: @Sendable (ScenarioOutcome) throws -> Void = { _ in },
-                    onFailure: (Failure) -> Void,
+                    onFailure: (Failure) -> Void, onPlan: (ShardPlan) -> Void = { _ in },
                     onEach: (ScenarioOutcome, Int, Int) throws -> Void) throws -> (outcomes: [ScenarioOutcome], status: ExitStatus) {
         var loaded: [(scenario: Scenario, file: String, index: Int, total: Int)] = []
-        var worst = try forEachScenario(inputs, onFailure: onFailure) { scenario, file, index, total in
+        var worst = try forEachScenario(inputs, onFailure: onFailure, onPlan: onPlan) { scenario, file, index, total in
             loaded.append((scenario, file, index, total))
             return .success
         }
@@ -90,11 +122,11 @@ public struct ScenarioBatch: Sendable {
         let forecasts = Self.inParallel(work.count, workers: concurrentScenarios ? jobs : 1) { i -> Result<ScenarioOutcome, Failure> in
             let forecast = Self.forecast(work[i].0, file: work[i].1, jobs: perForecastJobs,
                                          seeksAndComparesFamilies: seeksAndComparesFamilies)
-            guard case let .success(outcome) = forecast else { return forecast }
+            guard case let .success(outcome) = forecast else { return forecast.mapError { var f = $0; f.id = work[i].0.id; return f } }
             do {
                 try persist(outcome)
             } catch {
-                return .failure(Failure(file: work[i].1, status: .badInput, message: "\(error)"))
+                return .failure(Failure(file: work[i].1, status: .badInput, message: "\(error)", id: work[i].0.id))
             }
             return forecast
         }

@@ -52,6 +52,11 @@ struct BacktestCommand: ParsableCommand {
             --calibration FILE.csv scores with such a table instead of the built-in one (to \
             score a panel with a table built from the others).
 
+            Sharded (docs/scale.md): --shard i/n --cells DIR/cells.csv scores shard i of the \
+            cells (series × cutoffs, sorted, round-robin) and keeps its exact scores beside the \
+            file; --merge-cells DIR... [--cells FILE] joins the shards into the single run's \
+            cells file and summaries, byte for byte.
+
             Examples:
               uptake backtest Scenarios/vietnam-internet-users.yaml --cutoff 2010,2014
               uptake backtest Scenarios/ --holdout 3 --paths 2000 --format csv
@@ -61,6 +66,8 @@ struct BacktestCommand: ParsableCommand {
                   --series-pattern '^[A-Z]{3}$' --cutoff 2008,2012
               uptake backtest --panel share=Tests/Data/panel/electricity-12.csv \\
                   --series-pattern '^[A-Z]{3}$' --write-calibration table.csv
+              uptake backtest --panel share=Tests/Data/panel/electricity-12.csv \\
+                  --series-pattern '^[A-Z]{3}$' --cutoff 2008,2012 --shard 2/2 --cells shard-2/cells.csv
             """
     )
 
@@ -85,6 +92,12 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         try simulation.check()
+        if !panelOptions.mergeCells.isEmpty {
+            guard inputs.isEmpty, panelOptions.panel.isEmpty, panelOptions.shard == nil else {
+                throw ValidationError("--merge-cells takes the shards' folders alone (their manifests hold the panels and settings).")
+            }
+            return
+        }
         if !panelOptions.panel.isEmpty {
             guard inputs.isEmpty else { throw ValidationError("give scenario files or --panel, not both.") }
             guard holdout == nil else { throw ValidationError("--holdout is for scenarios; panels take --cutoff YEAR,… or --origins N.") }
@@ -92,6 +105,9 @@ struct BacktestCommand: ParsableCommand {
             return
         }
         guard !inputs.isEmpty else { throw ValidationError("give scenario files (or a folder), or --panel FILE.csv.") }
+        guard panelOptions.shard == nil else {
+            throw ValidationError("--shard splits the cells of --panel backtests (a batch of scenarios: uptake run --shard).")
+        }
         if cutoff.isEmpty == (holdout == nil) {
             throw ValidationError("give either --cutoff DATE[,DATE…] or --holdout N.")
         }
@@ -145,6 +161,10 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !panelOptions.mergeCells.isEmpty {
+            try PanelBacktestRun.mergeCells(panelOptions.mergeCells, cells: panelOptions.cells, format: format)
+            return
+        }
         if !panelOptions.panel.isEmpty {
             try PanelBacktestRun(options: panelOptions, cutoff: cutoff, format: format, simulation: simulation).run()
             return

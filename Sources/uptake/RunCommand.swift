@@ -23,6 +23,7 @@ struct RunCommand: ParsableCommand {
             Example:
               uptake run Scenarios/                 # every scenario, into Results/
               uptake run Scenarios/phu-my-noncash-acceptance-points.yaml --paths 20000
+              uptake run Scenarios/ --shard 2/4 --out Results-shard-2   # then: uptake merge
             """
     )
 
@@ -32,25 +33,36 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Folder for the results.")
     var out: String = "Results"
 
+    @Option(help: ArgumentHelp("Run only shard i of n of the batch (numbered 1…n, as $SLURM_ARRAY_TASK_ID with "
+        + "sbatch --array=1-n): the scenarios whose place in the sorted ids is i, i+n, i+2n, …; "
+        + "writes <out>/.shard-i-of-n.json for uptake merge.", valueName: "i/n"))
+    var shard: String?
+
     @OptionGroup var simulation: SimulationOptions
 
     func validate() throws {
         try simulation.check()
         try OutputFolder.check(out, option: "--out")
+        if let shard {
+            do { _ = try ScenarioShard(parsing: shard) } catch { throw ValidationError(error.description) }
+        }
     }
 
     func run() throws {
         let results = ResultsFolder(out)
         let lock = try results.prepareForWriting(purpose: "uptake run")
         defer { withExtendedLifetime(lock) {} }
-        var batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs)
+        let shard = try self.shard.map { text throws(ShardError) in try ScenarioShard(parsing: text) }
+        var batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs, shard: shard)
         batch.seeksAndComparesFamilies = true   // seek.csv, families.csv
         let progress = BatchProgress()
         var summary = BatchSummary()
+        var plan: ScenarioBatch.ShardPlan?
+        var failures: [ScenarioBatch.Failure] = []
         var (_, status) = try batch.run(inputs, persist: { outcome in
             // On the forecasting thread: the scenario's files.
             try results.write(outcome, toolVersion: Uptake.version)
-        }, onFailure: { printError("error: \($0)") }) { outcome, index, total in
+        }, onFailure: { printError("error: \($0)"); failures.append($0) }, onPlan: { plan = $0 }) { outcome, index, total in
             let verdicts = outcome.result.forecasts.first?.feasibility.map(\.verdict.rawValue).joined(separator: ", ") ?? ""
             progress.advance(index, of: total, outcome.scenario.id, status: verdicts)
             summary.add(outcome, of: total)
@@ -63,6 +75,11 @@ struct RunCommand: ParsableCommand {
         }
         // report.html, rebuilt the same way from every scenario folder under --out.
         for problem in try results.writeReport() { printError("warning: \(problem)") }
+        // Last, so a shard that stopped early has no manifest and its merge says so.
+        if let plan {
+            try ShardManifest.run(plan, failures: failures, toolVersion: Uptake.version,
+                                  seed: simulation.seed.map { String($0) }, paths: simulation.paths).write(to: out)
+        }
         print(summary.text(resultsIn: out), terminator: "")
         if status != .success { throw ExitCode(status.rawValue) }
     }

@@ -36,7 +36,7 @@ struct Uptake: ParsableCommand {
         version: version,
         subcommands: [RunCommand.self, CheckCommand.self, ValidateCommand.self, InitCommand.self, FitCommand.self,
                       CompareCommand.self, BacktestCommand.self, SeekCommand.self, SensitivityCommand.self,
-                      ExportCommand.self]
+                      ExportCommand.self, MergeCommand.self, SlurmCommand.self]
     )
 }
 

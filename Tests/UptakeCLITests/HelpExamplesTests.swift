@@ -20,7 +20,10 @@ final class HelpExamplesTests: XCTestCase {
     /// Options whose value is a file or folder the command writes.
     static let outputOptions: Set<String> = ["--out", "--write-calibration", "--cells"]
     /// Subcommands whose positional arguments are not paths: `init ID` writes ID.yaml.
-    static let subcommands = ["run", "check", "validate", "init", "fit", "compare", "backtest"]
+    static let subcommands = ["run", "check", "validate", "init", "fit", "compare", "backtest", "seek", "sensitivity",
+                              "merge", "slurm", "export"]
+    /// Subcommands with subcommands of their own: their examples name both (`export notebook`).
+    static let nested = ["export": "notebook"]
 
     private var repository: URL { RunCommandTests.packageRoot }
 
@@ -32,17 +35,21 @@ final class HelpExamplesTests: XCTestCase {
 
     func testEveryHelpExampleNamesFilesThatExist() throws {
         var valued: [String: Set<String>] = [:]
-        for subcommand in Self.subcommands { valued[subcommand] = Self.valuedOptions(try help([subcommand])) }
+        for subcommand in Self.subcommands {
+            valued[subcommand] = Self.valuedOptions(try help([subcommand] + (Self.nested[subcommand].map { [$0] } ?? [])))
+        }
 
         var checkedPaths = 0
-        for arguments in [[]] + Self.subcommands.map({ [$0] }) {
+        let helps = [[]] + Self.subcommands.map { [$0] } + Self.nested.map { [$0.key, $0.value] }
+        for arguments in helps where !(arguments.count == 1 && Self.nested[arguments[0]] != nil) {
             let text = try help(arguments)
             let examples = Self.examples(text)
             XCTAssertFalse(examples.isEmpty, "uptake \(arguments.joined(separator: " ")) --help has no example")
             var made: Set<String> = []
             for example in examples {
                 for command in example.components(separatedBy: "&&") {
-                    let words = Self.shellWords(command)
+                    var words = Self.shellWords(command)
+                    if words.count >= 3, let nested = Self.nested[words[1]], words[2] == nested { words.remove(at: 2) }
                     guard words.count >= 2, words[0] == "uptake", let options = valued[words[1]] else {
                         XCTFail("not an uptake command in the help of '\(arguments)': \(command)")
                         continue

@@ -147,6 +147,8 @@ public enum ScenarioLoader {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw ScenarioError(file: path, line: 1, column: 1, message: "the file is not UTF-8 text; save it as UTF-8")
         }
+        // Alias keys, alias expansion and nesting depth, before Yams composes (and hashes) the tree.
+        try YAMLShapeCheck.check(text, file: path)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

@@ -4,7 +4,7 @@ APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 UPTAKE := .build/release/uptake
 
-.PHONY: run test deps build bench calibrate clean
+.PHONY: run test deps build bench calibrate fuzz clean
 
 ## deps: install the Debian packages the numerical core links against, if missing.
 deps:
@@ -38,6 +38,12 @@ calibrate: build
 	  --panel share=$(PANELS)/electricity_access_pct_by_country_1990_2016.csv \
 	  --panel count=$(PANELS)/fixed_broadband_per_100_by_country_1998_2020.csv \
 	  --write-calibration Sources/Forecasting/ErrorQuantileTable+BuiltIn.swift
+
+## fuzz: build the libFuzzer targets (formula parser, scenario loader, CSV reader) and run each
+## for FUZZ_SECONDS (default 60); exit 1 if one crashed or hung (docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/fuzz.sh
 
 clean:
 	rm -rf .build

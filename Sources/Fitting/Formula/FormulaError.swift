@@ -73,6 +73,11 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A token, name or expression as a message repeats it: quoted, cut, escaped.
     private static func quoted(_ text: String) -> String { PrintableText.quoted(text) }
 
+    /// 1000 as 1,000.
+    private static func grouped(_ n: Int) -> String {
+        n < 1000 ? String(n) : grouped(n / 1000) + "," + String(String(n % 1000 + 1000).dropFirst())
+    }
+
     /// A data file's columns as a message lists them: each cut, at most 20 of them.
     private static func listed(_ columns: [String]) -> String {
         let shown = columns.prefix(20).map { PrintableText.cut($0) }.joined(separator: ", ")
@@ -117,7 +122,7 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
             return "brackets, function calls, signs or exponents nest more than \(limit) levels deep at column \(column) "
                 + "(the limit of Uptake's formulas); simplify the formula"
         case .tooManyOperations(let limit, let column):
-            return "more than \(limit) operations (operators, signs and function calls) at column \(column) "
+            return "more than \(Self.grouped(limit)) operations (operators, signs and function calls) at column \(column) "
                 + "(the limit of Uptake's formulas); simplify the formula"
         case .notAColumn(let name, let data, let columns):
             return "\(Self.quoted(name)) on the left of '=' is not a column of \(data) (columns: \(Self.listed(columns)))"

@@ -33,10 +33,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// Parses `YYYY-MM-DD` strictly: exactly ten characters, ASCII digits and two hyphens — no
     /// sign, no spaces, no other digits — and a date that exists (``init(year:month:day:)``).
     public init?(iso text: String) {
-        let bytes = Array(text.utf8.prefix(11))
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let year = Self.digits(bytes[0..<4]), let month = Self.digits(bytes[5..<7]),
-              let day = Self.digits(bytes[8..<10]) else { return nil }
+        guard let (year, month, day) = Self.isoParts(text) else { return nil }
         self.init(year: year, month: month, day: day)
     }
 
@@ -53,15 +50,20 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// when the shape is wrong (the caller's message says what the shape must be) or the
     /// date is valid.
     public static func rangeProblem(iso text: String) -> String? {
-        let bytes = Array(text.utf8.prefix(11))
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let year = digits(bytes[0..<4]), let month = digits(bytes[5..<7]),
-              let day = digits(bytes[8..<10]) else { return nil }
+        guard let (year, month, day) = isoParts(text) else { return nil }
         if !years.contains(year) { return "the year is 0000; years are 0001–9999" }
         if !(1...12).contains(month) { return "the month is \(month); months are 01–12" }
         let days = daysIn(month: month, year: year)
         if day < 1 || day > days { return "the day is \(day); \(text.prefix(7)) has \(days) days" }
         return nil
+    }
+
+    /// Year, month and day of `YYYY-MM-DD` (ASCII digits at their places), not yet range-checked.
+    private static func isoParts(_ text: String) -> (Int, Int, Int)? {
+        let bytes = Array(text.utf8.prefix(11))
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              let year = digits(bytes[0..<4]), let month = digits(bytes[5..<7]), let day = digits(bytes[8..<10]) else { return nil }
+        return (year, month, day)
     }
 
     /// The value of a run of ASCII digits; nil when any byte is not one.

@@ -17,7 +17,7 @@ apt-install = missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missi
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(2) $$missing; \
 	fi
 
-.PHONY: run test deps test-deps venv build bench calibrate screenshots clean
+.PHONY: run test deps test-deps venv build bench calibrate screenshots fuzz clean
 
 ## deps: install the Debian packages the numerical core links against, if missing.
 deps:
@@ -72,6 +72,12 @@ calibrate: build
 	  --panel share=$(PANELS)/electricity_access_pct_by_country_1990_2016.csv \
 	  --panel count=$(PANELS)/fixed_broadband_per_100_by_country_1998_2020.csv \
 	  --write-calibration Sources/Forecasting/ErrorQuantileTable+BuiltIn.swift
+
+## fuzz: build the libFuzzer targets (formula parser, scenario loader, CSV reader) and run each
+## for FUZZ_SECONDS (default 60); exit 1 if one crashed or hung (docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/Fuzz/fuzz.sh
 
 clean:
 	rm -rf .build $(VENV)

@@ -10,19 +10,70 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public let month: Int
     public let day: Int
 
+    /// The years a date may have: four digits, 0001…9999, so that every date prints as
+    /// `YYYY-MM-DD` and month arithmetic near the ends stays in `Int` range.
+    public static let years = 1...9999
+
+    /// A valid date, or nil: the year in ``years``, the month 1…12, the day within the month.
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else { return nil }
+        guard Self.years.contains(year), (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year) else {
+            return nil
+        }
+        self.init(checkedYear: year, month: month, day: day)
+    }
+
+    /// Month arithmetic's results, already known to be valid but for the year, which may
+    /// pass 9999 by a little (the day after a forecast's last day).
+    private init(checkedYear year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD` strictly (four-digit year, two-digit month and day).
+    /// Parses `YYYY-MM-DD` strictly: exactly ten characters, ASCII digits and two hyphens — no
+    /// sign, no spaces, no other digits — and a date that exists (``init(year:month:day:)``).
     public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard let (year, month, day) = Self.isoParts(text) else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Parses a year `YYYY` (exactly four ASCII digits, 0001…9999) as 31 December of that
+    /// year: a yearly period (DESIGN.md, `data:` files).
+    public init?(yearEnd text: String) {
+        let bytes = Array(text.utf8.prefix(5))
+        guard bytes.count == 4, let year = Self.digits(bytes[...]) else { return nil }
+        self.init(year: year, month: 12, day: 31)
+    }
+
+    /// Why `text` is not a date `YYYY-MM-DD`, in words a message can end with ("the month
+    /// is 13; months are 01–12"), when its shape is right but a part is out of range; nil
+    /// when the shape is wrong (the caller's message says what the shape must be) or the
+    /// date is valid.
+    public static func rangeProblem(iso text: String) -> String? {
+        guard let (year, month, day) = isoParts(text) else { return nil }
+        if !years.contains(year) { return "the year is 0000; years are 0001–9999" }
+        if !(1...12).contains(month) { return "the month is \(month); months are 01–12" }
+        let days = daysIn(month: month, year: year)
+        if day < 1 || day > days { return "the day is \(day); \(text.prefix(7)) has \(days) days" }
+        return nil
+    }
+
+    /// Year, month and day of `YYYY-MM-DD` (ASCII digits at their places), not yet range-checked.
+    private static func isoParts(_ text: String) -> (Int, Int, Int)? {
+        let bytes = Array(text.utf8.prefix(11))
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+              let year = digits(bytes[0..<4]), let month = digits(bytes[5..<7]), let day = digits(bytes[8..<10]) else { return nil }
+        return (year, month, day)
+    }
+
+    /// The value of a run of ASCII digits; nil when any byte is not one.
+    private static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
+        var value = 0
+        for byte in bytes {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     /// Parses `YYYY-MM` strictly as the last day of that month (a monthly period stands for
@@ -70,16 +121,24 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
             dayOfYear -= Self.daysIn(month: month, year: year)
             month += 1
         }
-        self.year = year
-        self.month = month
-        self.day = dayOfYear
+        self.init(checkedYear: year, month: month, day: dayOfYear)
     }
 
-    /// The last day of the month `months` calendar months after this date's month.
+    /// The last day of the month `months` calendar months after this date's month (before
+    /// it when negative). Never fails: the year may leave ``years`` (a forecast's month ends
+    /// do not: the loader keeps the horizon within them).
     public func endOfMonth(after months: Int) -> CalendarDate {
         let index = year * 12 + (month - 1) + months
-        let y = index / 12, m = index % 12 + 1
-        return CalendarDate(year: y, month: m, day: Self.daysIn(month: m, year: y))!
+        // Floor division: month indices before year 0 still give a month 1…12.
+        let y = index >= 0 ? index / 12 : (index - 11) / 12
+        let m = index - y * 12 + 1
+        return CalendarDate(checkedYear: y, month: m, day: Self.daysIn(month: m, year: y))
+    }
+
+    /// The next day. Never fails (after 9999-12-31 comes 10000-01-01).
+    public var nextDay: CalendarDate {
+        if day < Self.daysIn(month: month, year: year) { return CalendarDate(checkedYear: year, month: month, day: day + 1) }
+        return month == 12 ? CalendarDate(checkedYear: year + 1, month: 1, day: 1) : CalendarDate(checkedYear: year, month: month + 1, day: 1)
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool {

@@ -8,6 +8,9 @@
 /// ```
 public enum NearestName {
     public static func suggest(_ name: String, among candidates: [String]) -> String? {
+        // No suggestion is within 3 edits of a name much longer than every candidate; and the
+        // distance costs length × length, so a 1 MB name must not reach it.
+        guard let longestCandidate = candidates.map(\.count).max(), name.utf8.count <= 4 * longestCandidate + 3 else { return nil }
         let folded = fold(name)
         var best: (name: String, distance: Int)?
         for candidate in candidates {
@@ -24,6 +27,7 @@ public enum NearestName {
     /// (`x` for `b`, `x1` for `b2`): one short name for another is a guess, not a misspelling.
     /// For a name that may be a misspelt one only by accident (a data column, a parameter).
     public static func suggestMisspelling(_ name: String, among candidates: [String]) -> String? {
+        guard let longestCandidate = candidates.map(\.count).max(), name.utf8.count <= 4 * longestCandidate + 3 else { return nil }
         let folded = fold(name)
         return suggest(name, among: candidates.filter { distance(folded, fold($0)) < max(folded.count, $0.count) })
     }

@@ -134,10 +134,6 @@ extension CalendarDate {
     /// The day during which decimal year t falls: the first date whose end is at or after t.
     static func day(containing t: Double) -> CalendarDate {
         let d = CalendarDate(decimalYear: t)
-        guard d.decimalYear < t - 1e-9 else { return d }
-        if d.day < CalendarDate.daysIn(month: d.month, year: d.year) {
-            return CalendarDate(year: d.year, month: d.month, day: d.day + 1)!
-        }
-        return d.month == 12 ? CalendarDate(year: d.year + 1, month: 1, day: 1)! : CalendarDate(year: d.year, month: d.month + 1, day: 1)!
+        return d.decimalYear < t - 1e-9 ? d.nextDay : d
     }
 }

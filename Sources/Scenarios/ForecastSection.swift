@@ -17,6 +17,7 @@ struct ForecastSection {
 
     var settings: ForecastSettings
     var horizonNode: Node
+    var pathsNode: Node?
 
     init(_ node: Node, _ reader: NodeReader) throws {
         let fields = try reader.fields(node, "forecast", allowed: Self.keys)
@@ -25,6 +26,7 @@ struct ForecastSection {
         if let step = fields["step"] {
             settings.step = try reader.choice(step, "forecast.step", ForecastStep.allCases.map { ($0.rawValue, $0) })
         }
+        pathsNode = fields["paths"]
         if let paths = fields["paths"] {
             let value = try reader.wholeNumber(paths, "forecast.paths")
             guard (1...ScenarioLoader.maximumPaths).contains(value) else {

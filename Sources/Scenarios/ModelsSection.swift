@@ -17,7 +17,7 @@ struct ModelsSection {
         let valid = CurveFamily.allCases.map(\.rawValue).joined(separator: ", ")
         if case let .scalar(scalar) = node {
             guard scalar.string == "auto" else {
-                throw reader.error(node, "models must be auto or a list of families from \(valid), got '\(scalar.string)'")
+                throw reader.error(node, "models must be auto or a list of families from \(valid), got \(NodeReader.quoted(scalar.string))")
             }
             return
         }
@@ -27,7 +27,7 @@ struct ModelsSection {
         for (index, item) in items.enumerated() {
             let name = try reader.text(item, "models[\(index + 1)]")
             guard let family = CurveFamily(rawValue: name) else {
-                var message = "unknown model family '\(name)'"
+                var message = "unknown model family \(NodeReader.quoted(name))"
                 if let suggestion = NearestName.suggest(name, among: CurveFamily.allCases.map(\.rawValue)) {
                     message += "; did you mean '\(suggestion)'?"
                 } else {

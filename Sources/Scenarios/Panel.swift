@@ -33,13 +33,13 @@ public struct Panel: Sendable {
         }
         let pattern = try seriesPattern.map { pattern -> NSRegularExpression in
             do { return try NSRegularExpression(pattern: pattern) } catch {
-                throw ScenarioError(file: path, message: "--series-pattern '\(pattern)' is not a regular expression")
+                throw ScenarioError(file: path, message: "--series-pattern \(PrintableText.quoted(pattern)) is not a regular expression")
             }
         }
         func column(_ name: String, _ option: String) throws -> Int {
             guard let index = csv.index(ofColumn: name) else {
                 throw ScenarioError(file: path, line: 1, column: 1, message: "no column '\(name)' (\(option)); the columns are "
-                    + csv.columnNames.map { "'\($0)'" }.joined(separator: ", "))
+                    + csv.columnNames.map(PrintableText.quoted).joined(separator: ", "))
             }
             return index
         }
@@ -53,8 +53,7 @@ public struct Panel: Sendable {
             guard !id.isEmpty, !row[v].text.isEmpty else { continue }
             if let pattern, pattern.firstMatch(in: id, range: NSRange(id.startIndex..., in: id)) == nil { continue }
             let periodText = row[p].text
-            guard let date = CalendarDate(iso: periodText)
-                    ?? (periodText.count == 4 ? Int(periodText).flatMap { CalendarDate(year: $0, month: 12, day: 31) } : nil) else {
+            guard let date = CalendarDate(iso: periodText) ?? CalendarDate(yearEnd: periodText) else {
                 throw ScenarioError(csv.error(at: row[p], "\(PrintableText.quoted(periodText)) is not a year (YYYY) or a date (YYYY-MM-DD)"))
             }
             let value: Double
@@ -67,7 +66,7 @@ public struct Panel: Sendable {
         for id in order {
             let rows = byID[id]!.sorted { $0.0 < $1.0 }
             for (a, b) in zip(rows, rows.dropFirst()) where a.0 == b.0 {
-                throw ScenarioError(file: path, line: b.2, column: 1, message: "series '\(id)' has \(a.0) twice (line \(a.2) and \(b.2))")
+                throw ScenarioError(file: path, line: b.2, column: 1, message: "series \(PrintableText.quoted(id)) has \(a.0) twice (line \(a.2) and \(b.2))")
             }
             series.append(Series(id: id, points: rows.map { ($0.0, $0.1) }))
         }

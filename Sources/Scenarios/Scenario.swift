@@ -1,5 +1,6 @@
 import Fitting
 import Forecasting
+import TextIO
 
 /// A scenario file, parsed and validated (DESIGN.md, "Scenario files"). Every number the
 /// planner wrote is here; defaults are filled in.
@@ -143,11 +144,12 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
         self.file = file; self.line = line; self.column = column; self.message = message
     }
 
-    /// `file:line:column: message`, one line.
+    /// `file:line:column: message`, one line: a control character from the input (a line
+    /// break, a carriage return) is written out (``PrintableText/escaped(_:)``).
     public var description: String {
         var place = file
         if let line { place += ":\(line)" }
         if let line, let column, line > 0 { place += ":\(column)" }
-        return "\(place): \(message)"
+        return PrintableText.escaped("\(place): \(message)")
     }
 }

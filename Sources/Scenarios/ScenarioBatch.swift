@@ -77,7 +77,18 @@ public struct ScenarioBatch: Sendable {
                 continue
             }
             seenIDs[scenario.id] = file
-            if let paths { scenario.forecast.paths = paths }
+            if let paths {
+                scenario.forecast.paths = paths
+                // The file's paths were checked against the budget when it loaded; these were not.
+                if var budget = scenario.forecastBudget {
+                    budget.pathsName = "--paths"
+                    if let excess = budget.excess {
+                        onFailure(Failure(file: file, status: .badInput, message: "\(ScenarioError(file: file, message: excess.message))"))
+                        worst = max(worst, .badInput)
+                        continue
+                    }
+                }
+            }
             if let seed { scenario.forecast.seed = seed }
             if shard != nil { loaded.append((scenario, file)); continue }
             worst = max(worst, try body(scenario, file, index + 1, files.count))

@@ -19,6 +19,7 @@ struct ScenarioCrossChecks {
     let models: ModelsSection
     let priors: PriorsSection
     let forecast: ForecastSection
+    let variants: VariantsSection
 
     func check() throws {
         try checkObservations()
@@ -27,6 +28,7 @@ struct ScenarioCrossChecks {
         try checkHorizon()
         try checkTargets()
         try checkModels()
+        try checkBudget()
     }
 
     private var kind: MetricKind { metric.metric.kind }
@@ -121,6 +123,22 @@ struct ScenarioCrossChecks {
             if t.by > horizon {
                 throw reader.error(entry.by, "\(entry.name).by \(t.by) is after forecast.horizon (\(horizon)); set the horizon to \(t.by) or later")
             }
+        }
+    }
+
+    /// What the forecast would cost, against ``ForecastBudget`` (DESIGN.md, "Scale").
+    func checkBudget() throws {
+        let reference = observations.located.last.map { ($0.observation.date, "the last observation") }
+            ?? launch.map { ($0.date, "launch") }
+        guard let reference else { return }
+        let settings = forecast.settings
+        let budget = ForecastBudget(reference: reference.0, referenceName: reference.1, horizon: settings.horizon,
+                                    step: settings.step, paths: settings.paths, variants: variants.variants.count,
+                                    targetValues: targets.entries.map(\.target.value), flow: metric.metric.observed == .flow)
+        switch budget.excess {
+        case nil: return
+        case let .horizon(message)?: throw reader.error(forecast.horizonNode, message)
+        case let .paths(message)?: throw reader.error(forecast.pathsNode ?? forecast.horizonNode, message)
         }
     }
 

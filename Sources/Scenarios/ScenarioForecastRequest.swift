@@ -16,10 +16,11 @@ public extension Scenario {
     ///   backtest's truncated series), not when the file was read.
     ///
     /// Input checks are the loader's, made once, at the line and column
-    /// (``ScenarioCrossChecks``): a scenario from ``ScenarioLoader`` — or truncated from one,
-    /// as a backtest does — always gives a request. The two throws below are for a scenario
-    /// built in code (a panel's cells): `AdoptionSeries.make`'s message, or no reference
-    /// date, as a ``ScenarioError`` at the file, without a line.
+    /// (``ScenarioCrossChecks``): a scenario from ``ScenarioLoader`` always gives a request. The
+    /// throws below are for a scenario built in code (a panel's cells) or truncated from a
+    /// file (a backtest, whose reference date moves back): `AdoptionSeries.make`'s message, no
+    /// reference date, or a demand over ``ForecastBudget``, as a ``ScenarioError`` at the
+    /// file, without a line.
     func forecastRequest() throws -> ForecastRequest {
         let series: AdoptionSeries
         do {
@@ -34,6 +35,11 @@ public extension Scenario {
         }
         guard let referenceDate = observations.last?.date ?? launch else {
             throw ScenarioError(file: path, message: "no reference date: the scenario has neither observations nor a launch date")
+        }
+        if let excess = forecastBudget?.excess {
+            // A loaded scenario was checked at its horizon's line; a backtest's truncated one, or
+            // one built in code, is checked here.
+            throw ScenarioError(file: path, message: excess.message)
         }
         let grid = ForecastGrid(referenceDate: referenceDate, horizon: forecast.horizon, step: forecast.step)
         let families = modelsAreAuto

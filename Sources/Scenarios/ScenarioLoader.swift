@@ -1,4 +1,5 @@
 import Foundation
+import TextIO
 import Yams
 
 /// Reads and validates scenario files (DESIGN.md, "Scenario files").
@@ -123,10 +124,11 @@ public enum ScenarioLoader {
         case let .failure(problem):
             // Name the folder looked in only when it is not already in what was written.
             let looked = path == relative ? "" : " in \((path as NSString).deletingLastPathComponent)/"
+            let named = PrintableText.quoted(relative)
             let message = switch problem {
-            case .missing: "data file '\(relative)' not found\(looked); the path is relative to the scenario file"
-            case .folder: "data file '\(relative)' is a folder\(looked), not a CSV file"
-            case .unreadable: "data file '\(relative)' cannot be read\(looked)"
+            case .missing: "data file \(named) not found\(looked); the path is relative to the scenario file"
+            case .folder: "data file \(named) is a folder\(looked), not a CSV file"
+            case .unreadable: "data file \(named) cannot be read\(looked)"
             }
             return .failure(DataFileProblem(message: message))
         }
@@ -147,6 +149,8 @@ public enum ScenarioLoader {
         guard let text = String(validating: body, as: UTF8.self) else {
             throw ScenarioError(file: path, line: 1, column: 1, message: "the file is not UTF-8 text; save it as UTF-8")
         }
+        // Alias keys, alias expansion and nesting depth, before Yams composes (and hashes) the tree.
+        try YAMLShapeCheck.check(text, file: path)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

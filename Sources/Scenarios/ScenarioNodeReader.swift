@@ -1,5 +1,6 @@
 import Foundation
 import Fitting
+import TextIO
 import Yams
 
 /// A place in a scenario file or its data CSV that an error can point at.
@@ -45,10 +46,14 @@ struct NodeReader {
         switch node {
         case .mapping: return "a mapping (key: value)"
         case .sequence: return "a list"
-        case let .scalar(scalar): return "'\(scalar.string)'"
+        case let .scalar(scalar): return quoted(scalar.string)
         case .alias: return "an alias"
         }
     }
+
+    /// What a message repeats of the file: quoted, control characters escaped, cut after
+    /// ``PrintableText/echoLimit`` characters (a 1 MB value is not echoed whole).
+    static func quoted(_ text: String) -> String { PrintableText.quoted(text) }
 
     /// The keys of a mapping, checked against the keys valid there.
     func fields(_ node: Node, _ path: String, allowed: [String]) throws -> Fields {
@@ -64,8 +69,10 @@ struct NodeReader {
             let key = scalar.string
             guard allowed.contains(key) else {
                 let place = path.isEmpty ? "" : " in \(path)"
-                var message = "unknown key '\(key)'\(place)"
-                if let home = placement[key], home != path {
+                var message = "unknown key \(Self.quoted(key))\(place)"
+                if key == "<<" {
+                    message = "'<<' (a YAML merge key) is not supported\(place): write the keys out"
+                } else if let home = placement[key], home != path {
                     // Valid in another section: most likely mis-indented.
                     message = home == Self.topLevel
                         ? "'\(key)' is a top-level key, not part of \(path): move it to the start of its line"
@@ -104,7 +111,7 @@ struct NodeReader {
         let scalar = try scalar(node, path, expected: "a number")
         guard let value = Self.parseNumber(scalar), value.isFinite else {
             let hint = scalar.style == .singleQuoted || scalar.style == .doubleQuoted ? " (remove the quotes)" : ""
-            throw error(node, "\(path) must be a number, got '\(scalar.string)'\(hint)")
+            throw error(node, "\(path) must be a number, got \(Self.quoted(scalar.string))\(hint)")
         }
         return value
     }
@@ -121,7 +128,7 @@ struct NodeReader {
         let scalar = try scalar(node, path, expected: "a whole number")
         guard let value = Self.parseNumber(scalar), value.isFinite, value == value.rounded(),
               abs(value) < 9.0e15 else {
-            throw error(node, "\(path) must be a whole number, got '\(scalar.string)'")
+            throw error(node, "\(path) must be a whole number, got \(Self.quoted(scalar.string))")
         }
         return Int(value)
     }
@@ -130,7 +137,7 @@ struct NodeReader {
         let scalar = try scalar(node, path, expected: "a whole number")
         let text = scalar.string.replacingOccurrences(of: "_", with: "")
         if scalar.style == .plain || scalar.style == .any, let value = UInt64(text) { return value }
-        throw error(node, "\(path) must be a whole number from 0 to \(UInt64.max), got '\(scalar.string)'")
+        throw error(node, "\(path) must be a whole number from 0 to \(UInt64.max), got \(Self.quoted(scalar.string))")
     }
 
     func positive(_ node: Node, _ path: String) throws -> Double {
@@ -142,7 +149,7 @@ struct NodeReader {
     func bool(_ node: Node, _ path: String) throws -> Bool {
         let scalar = try scalar(node, path, expected: "true or false")
         guard scalar.style == .plain || scalar.style == .any, let value = Bool.construct(from: scalar) else {
-            throw error(node, "\(path) must be true or false, got '\(scalar.string)'")
+            throw error(node, "\(path) must be true or false, got \(Self.quoted(scalar.string))")
         }
         return value
     }
@@ -150,7 +157,8 @@ struct NodeReader {
     func date(_ node: Node, _ path: String) throws -> CalendarDate {
         let scalar = try scalar(node, path, expected: "a date YYYY-MM-DD")
         guard let date = CalendarDate(iso: scalar.string) else {
-            throw error(node, "\(path) must be a date YYYY-MM-DD, e.g. 2025-12-31, got '\(scalar.string)'")
+            let reason = CalendarDate.rangeProblem(iso: scalar.string).map { ": \($0)" } ?? ""
+            throw error(node, "\(path) must be a date YYYY-MM-DD, e.g. 2025-12-31, got \(Self.quoted(scalar.string))\(reason)")
         }
         return date
     }
@@ -161,7 +169,7 @@ struct NodeReader {
         let listed = names.dropLast().joined(separator: ", ") + (names.count > 1 ? " or " : "") + names.last!
         let scalar = try scalar(node, path, expected: listed)
         if let match = options.first(where: { $0.0 == scalar.string }) { return match.1 }
-        var message = "\(path) must be \(listed), got '\(scalar.string)'"
+        var message = "\(path) must be \(listed), got \(Self.quoted(scalar.string))"
         if let suggestion = NearestName.suggest(scalar.string, among: names) { message += "; did you mean '\(suggestion)'?" }
         throw error(node, message)
     }
@@ -171,6 +179,21 @@ struct NodeReader {
             throw error(node, "\(path) must be a list of \(what), got \(Self.describe(node))")
         }
         return Array(sequence)
+    }
+
+    /// Counts as people write them: 2400000000 as 2,400,000,000.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    static func grouped(_ value: Double) -> String {
+        value < 9e18 ? grouped(Int(value.rounded())) : "\(value)"
     }
 
     /// Numbers as people write them: 542, 0.8, 1e-05.

@@ -49,7 +49,7 @@ struct ScenarioParser {
         let idNode = try top.require("id", "lowercase letters, digits and '-', e.g. vung-tau-market-qr")
         let id = try reader.text(idNode, "id")
         guard ScenarioLoader.isValidID(id) else {
-            throw reader.error(idNode, "id must use only lowercase letters, digits and '-' (e.g. vung-tau-market-qr), got '\(id)'")
+            throw reader.error(idNode, "id must use only lowercase letters, digits and '-' (e.g. vung-tau-market-qr), got \(NodeReader.quoted(id))")
         }
         guard id.count <= ScenarioLoader.maximumIDLength else {
             throw reader.error(idNode, "id is \(id.count) characters long; at most \(ScenarioLoader.maximumIDLength) "
@@ -71,7 +71,7 @@ struct ScenarioParser {
 
         let crossChecks = ScenarioCrossChecks(reader: reader, root: root, metric: metric, launch: launch,
                                               observations: observations, targets: targets, models: models,
-                                              priors: priors, forecast: forecast)
+                                              priors: priors, forecast: forecast, variants: variants)
         try crossChecks.check()
         try crossChecks.checkSeek(seek, variants: variants)
 

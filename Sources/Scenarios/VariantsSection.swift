@@ -29,7 +29,10 @@ struct VariantsSection {
         let idNode = try fields.require("id", "lowercase letters, digits and '-', e.g. campaign")
         let id = try reader.text(idNode, "\(name).id")
         guard ScenarioLoader.isValidID(id) else {
-            throw reader.error(idNode, "\(name).id must use only lowercase letters, digits and '-' (e.g. campaign), got '\(id)'")
+            throw reader.error(idNode, "\(name).id must use only lowercase letters, digits and '-' (e.g. campaign), got \(NodeReader.quoted(id))")
+        }
+        guard id.count <= ScenarioLoader.maximumIDLength else {
+            throw reader.error(idNode, "\(name).id is \(id.count) characters long; at most \(ScenarioLoader.maximumIDLength)")
         }
         guard id != VariantLevers.baseline.id else {
             throw reader.error(idNode, "\(name).id 'baseline' is reserved for the scenario without levers; choose another id")

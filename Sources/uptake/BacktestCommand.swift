@@ -125,9 +125,7 @@ struct BacktestCommand: ParsableCommand {
     }
 
     static func parseDate(_ text: String) -> CalendarDate? {
-        if let date = CalendarDate(iso: text) { return date }
-        if text.count == 4, let year = Int(text) { return CalendarDate(year: year, month: 12, day: 31) }
-        return nil
+        CalendarDate(iso: text) ?? CalendarDate(yearEnd: text)
     }
 
     func cutoffPlan() throws -> CutoffPlan {

@@ -84,7 +84,7 @@ final class ScenarioValidationTests: XCTestCase {
 
     func testBadDate() {
         let yaml = replacing("2023-07-25", with: "2023-13-25")
-        assertError(yaml, "observations[2].date must be a date YYYY-MM-DD, e.g. 2025-12-31, got '2023-13-25'", at: "2023-13-25")
+        assertError(yaml, "observations[2].date must be a date YYYY-MM-DD, e.g. 2025-12-31, got '2023-13-25': the month is 13; months are 01–12", at: "2023-13-25")
     }
 
     func testMetricMustBeAMapping() {
@@ -373,7 +373,7 @@ final class ScenarioValidationTests: XCTestCase {
         let scenario = try folder.write("s.yaml", "id: s\nmetric: {name: n, kind: count}\ndata: d.csv\nforecast: {horizon: 2030-12-31}\n")
         let csvPath = folder.path + "/d.csv"
         let cases: [(csv: String, line: Int, column: Int, message: String)] = [
-            ("date,value\n2022-01-31,5\n2022-13-01,6\n", 3, 1, "date must be YYYY-MM-DD, e.g. 2025-12-31, got '2022-13-01'"),
+            ("date,value\n2022-01-31,5\n2022-13-01,6\n", 3, 1, "date must be YYYY-MM-DD, e.g. 2025-12-31, got '2022-13-01': the month is 13; months are 01–12"),
             ("period,value\n2021,5\n2022,many\n", 3, 6, "value must be a number, got 'many'"),
             ("period,value\n2021,5\n2020,6\n", 3, 1, "date 2020-12-31 is before the previous observation (2021-12-31); list observations oldest first"),
             ("period,value\n2021,5\n\n2021,6\n", 4, 1, "date 2021-12-31 appears twice (also at line 2); each date may have one value"),
@@ -381,7 +381,7 @@ final class ScenarioValidationTests: XCTestCase {
             ("period,valeu\n2021,5\n", 1, 8, "unknown column 'valeu'; did you mean 'value'?"),
             ("year,value\n2021,5\n", 1, 1, "unknown column 'year'; valid columns: date or period, value, of, note"),
             ("period,pct\n2021,5\n", 1, 8, "unknown column 'pct'; valid columns: date or period, value, of, note"),
-            ("period,value\n21,5\n", 2, 1, "period must be a year YYYY (read as YYYY-12-31), got '21'"),
+            ("period,value\n21,5\n", 2, 1, "period must be a year YYYY from 0001 to 9999 (read as YYYY-12-31), got '21'"),
             ("period,value\n2021,5,7\n", 2, 8, "3 values but the header names 2 columns; if '5,7' is one number, write it with a decimal point (5.7)"),
             ("period,value\n2021,5\n2022,5,x\n", 3, 8, "3 values but the header names 2 columns"),
             ("period,value\n", 1, 1, "the file has a header row but no data rows"),

@@ -15,7 +15,10 @@ enum ExecutableRunner {
     struct Result {
         let stdout: String
         let stderr: String
+        /// The exit status, or the signal's number when `signalled`.
         let exitCode: Int32
+        /// Whether a signal ended the process (a crash: SIGSEGV, SIGILL from a trap, …).
+        var signalled = false
     }
 
     enum Failure: Error, CustomStringConvertible {
@@ -125,7 +128,8 @@ enum ExecutableRunner {
         return Result(
             stdout: String(decoding: try Data(contentsOf: stdoutURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: stderrURL), as: UTF8.self),
-            exitCode: process.terminationStatus
+            exitCode: process.terminationStatus,
+            signalled: process.terminationReason == .uncaughtSignal
         )
     }
 }

@@ -1,5 +1,6 @@
 import LinearAlgebra
 import Synchronization
+import TextIO
 
 /// A user formula fitted to a data table as a least-squares problem:
 /// rᵢ(θ) = rhs(θ, row i) − lhs(row i), so J = ∂rhs/∂θ (exact, by forward-mode dual numbers).
@@ -61,9 +62,11 @@ public struct FormulaModel: LeastSquaresProblem, Sendable {
             guard let row else { return "every row of \(data.name) (it is a constant)" }
             let place = data.rowLineNumbers.map { "line \($0[row]) of \(data.name)" }
                 ?? "row \(row + 1) of \(data.name)"
-            let shown = expression.identifiers.filter(columns.contains).map { name in
-                "\(name) = \(FormulaExpression.format(data.column(name)![row]))"
+            let used = expression.identifiers.filter(columns.contains)
+            var shown = used.prefix(5).map { name in
+                "\(PrintableText.cut(name)) = \(FormulaExpression.format(data.column(name)![row]))"
             }
+            if used.count > 5 { shown.append("…") }
             return shown.isEmpty ? place : "\(place) (\(shown.joined(separator: ", ")))"
         }
 

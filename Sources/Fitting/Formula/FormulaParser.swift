@@ -10,6 +10,12 @@
 ///     power   := primary (('^' | '**') unary)?        -- right-associative
 ///     primary := number | 'pi' | name | function '(' expr ')' | '(' expr ')'
 ///
+/// Limits (``maximumNesting``, ``maximumOperations``): brackets, function calls, signs and
+/// exponents nest at most 200 deep, and a formula has at most 1,000 operations (operators,
+/// signs and function calls). Parsing, the tape compiler and every walk of the tree recurse
+/// once per level, so these keep them far from the end of the stack (a formula of 7,900
+/// nested brackets or 12,600 terms crashed `uptake fit`); real models use a few dozen.
+///
 /// So `^` binds tighter than unary minus (`-2^2` = −4, `-(x-b4)^2` = −((x−b4)²)), is
 /// right-associative (`2^3^2` = 512) and takes a signed exponent (`x^-2` = x^(−2)).
 /// Which identifiers are data and which are parameters is decided later, against a table.
@@ -20,6 +26,12 @@ public struct Formula: Sendable, CustomStringConvertible {
     public let lhs: FormulaExpression
     /// The model side, right of `=`.
     public let rhs: FormulaExpression
+    /// How deeply brackets, function calls, signs and exponents may nest.
+    public static let maximumNesting = 200
+    /// How many operations (binary operators, signs, function calls) a formula may have:
+    /// this bounds the height of its tree, and so the recursion of every walk over it.
+    public static let maximumOperations = 1_000
+
     /// All identifiers that are not functions or `pi`, in order of first appearance
     /// (left side, then right side).
     public let identifiers: [String]
@@ -51,6 +63,10 @@ public struct Formula: Sendable, CustomStringConvertible {
 struct FormulaParser {
     private let tokens: [FormulaToken]
     private var index = 0
+    /// Brackets, calls, signs and exponents open around the current token.
+    private var depth = 0
+    /// Operations (binary operators, signs, calls) read so far, both sides together.
+    private var operations = 0
 
     private init(tokens: [FormulaToken]) {
         self.tokens = tokens
@@ -101,7 +117,7 @@ struct FormulaParser {
             case .minus: op = .subtract
             default: return result
             }
-            _ = advance()
+            try count(advance())
             result = .binary(op, result, try parseTerm())
         }
     }
@@ -115,7 +131,7 @@ struct FormulaParser {
             case .slash: op = .divide
             default: return result
             }
-            _ = advance()
+            try count(advance())
             result = .binary(op, result, try parseUnary())
         }
     }
@@ -123,10 +139,14 @@ struct FormulaParser {
     private mutating func parseUnary() throws(FormulaError) -> FormulaExpression {
         switch current.kind {
         case .minus:
-            _ = advance()
+            let sign = advance()
+            try count(sign)
+            try enter(sign)
+            defer { depth -= 1 }
             return .negate(try parseUnary())
         case .plus:
-            _ = advance()
+            try enter(advance())
+            defer { depth -= 1 }
             return try parseUnary()
         default:
             return try parsePower()
@@ -136,7 +156,10 @@ struct FormulaParser {
     private mutating func parsePower() throws(FormulaError) -> FormulaExpression {
         let base = try parsePrimary()
         guard current.kind == .caret else { return base }
-        _ = advance()
+        let caret = advance()
+        try count(caret)
+        try enter(caret)
+        defer { depth -= 1 }
         // The exponent may itself be signed and is right-associative: parseUnary → parsePower.
         return .binary(.power, base, try parseUnary())
     }
@@ -154,6 +177,9 @@ struct FormulaParser {
                     throw .unknownFunction(name, column: token.column)
                 }
                 let open = advance()
+                try count(token)
+                try enter(open)
+                defer { depth -= 1 }
                 let argument = try parseExpression()
                 try expectClose(open)
                 return .call(function, argument)
@@ -164,6 +190,8 @@ struct FormulaParser {
             return name == "pi" ? .pi : .identifier(name)
         case .leftParen, .leftBracket:
             let open = advance()
+            try enter(open)
+            defer { depth -= 1 }
             let inner = try parseExpression()
             try expectClose(open)
             return inner
@@ -171,6 +199,22 @@ struct FormulaParser {
             throw .unexpectedToken(found: nil, column: token.column, expected: "a number, a name or '('")
         default:
             throw .unexpectedToken(found: token.text, column: token.column, expected: "a number, a name or '('")
+        }
+    }
+
+    /// One level deeper, opened by `token`; the caller leaves it (`defer { depth -= 1 }`).
+    private mutating func enter(_ token: FormulaToken) throws(FormulaError) {
+        depth += 1
+        if depth > Formula.maximumNesting {
+            throw .nestedTooDeeply(limit: Formula.maximumNesting, column: token.column)
+        }
+    }
+
+    /// One more operation, written at `token`.
+    private mutating func count(_ token: FormulaToken) throws(FormulaError) {
+        operations += 1
+        if operations > Formula.maximumOperations {
+            throw .tooManyOperations(limit: Formula.maximumOperations, column: token.column)
         }
     }
 

@@ -37,61 +37,117 @@ struct TapeCompiler {
         return r
     }
 
-    mutating func compile(_ expression: FormulaExpression) throws(CompiledFormula.Failure) -> Int {
-        switch expression {
-        case .number(let x):
-            return constant(x)
-        case .pi:
-            return constant(Double.pi)
-        case .identifier(let name):
-            if let r = identifierRegisters[name] { return r }
-            let r: Int
-            if let j = parameters[name] {
-                r = newRegister(isVector: false, dependencies: [j])
-                partials[registers[r].partialOffset] = 1
-                parameterOffsets[j] = registers[r].offset
-            } else if let data = column(name) {
-                precondition(data.count == rows, "column '\(name)' has \(data.count) rows, expected \(rows)")
-                r = newRegister(isVector: true, dependencies: [])
-                values.replaceSubrange(registers[r].offset..<(registers[r].offset + rows), with: data)
-            } else {
-                preconditionFailure("identifier '\(name)' is neither a parameter nor a data column")
-            }
-            identifierRegisters[name] = r
-            return r
-        case .negate(let a):
-            return try emit(.negate, a, nil)
-        case .call(let function, let a):
-            return try emit(TapeOp(function), a, nil)
-        case .binary(let op, let a, let b):
-            switch op {
-            case .add: return try emit(.add, a, b)
-            case .subtract: return try emit(.subtract, a, b)
-            case .multiply: return try emit(.multiply, a, b)
-            case .divide: return try emit(.divide, a, b)
-            case .power: return try emitPower(a, b)
-            }
-        }
+    /// A step of the compilation, on an explicit stack rather than the call stack: a sum of
+    /// 1,000 terms is a tree 1,000 deep (Formula.maximumOperations), and one call frame per
+    /// level of it would bring a debug build near the end of its stack.
+    private enum Step {
+        /// Compile the expression; its register goes on the result stack.
+        case compile(FormulaExpression)
+        /// Pop the operand's register and emit `op` on it.
+        case unary(TapeOp, FormulaExpression)
+        /// Pop b's register, then a's, and emit `op` on them.
+        case binary(TapeOp, FormulaExpression, FormulaExpression)
+        /// Pop the exponent's register and choose how to raise a to it (``power(_:_:exponent:)``).
+        case power(FormulaExpression, FormulaExpression)
+        /// Pop a's register and emit `op` with the exponent already compiled to `b`.
+        case powerWith(TapeOp, FormulaExpression, FormulaExpression, exponent: Int)
+        /// A register already made goes on the result stack.
+        case result(Int)
     }
 
-    private mutating func emitPower(_ a: FormulaExpression, _ b: FormulaExpression) throws(CompiledFormula.Failure) -> Int {
-        let rb = try compile(b)
+    /// Compiles `expression` and returns its register. Registers and instructions come in
+    /// the order of a depth-first walk — a's before b's, but an exponent before its base —
+    /// exactly as a recursive compiler would make them.
+    mutating func compile(_ expression: FormulaExpression) throws(CompiledFormula.Failure) -> Int {
+        var steps: [Step] = [.compile(expression)]
+        var results: [Int] = []
+        while let step = steps.popLast() {
+            switch step {
+            case .compile(let e):
+                switch e {
+                case .number(let x):
+                    results.append(constant(x))
+                case .pi:
+                    results.append(constant(Double.pi))
+                case .identifier(let name):
+                    results.append(identifier(name))
+                case .negate(let a):
+                    steps.append(.unary(.negate, a))
+                    steps.append(.compile(a))
+                case .call(let function, let a):
+                    steps.append(.unary(TapeOp(function), a))
+                    steps.append(.compile(a))
+                case .binary(.power, let a, let b):
+                    steps.append(.power(a, b))
+                    steps.append(.compile(b))
+                case .binary(let op, let a, let b):
+                    let tapeOp: TapeOp = switch op {
+                    case .add: .add
+                    case .subtract: .subtract
+                    case .multiply: .multiply
+                    case .divide: .divide
+                    case .power: .power
+                    }
+                    steps.append(.binary(tapeOp, a, b))
+                    steps.append(.compile(b))
+                    steps.append(.compile(a))
+                }
+            case .unary(let op, let a):
+                let ra = results.removeLast()
+                results.append(try emit(op, ra, a, nil, nil))
+            case .binary(let op, let a, let b):
+                let rb = results.removeLast(), ra = results.removeLast()
+                results.append(try emit(op, ra, a, rb, b))
+            case .power(let a, let b):
+                let rb = results.removeLast()
+                steps.append(contentsOf: power(a, b, exponent: rb))
+            case .powerWith(let op, let a, let b, let rb):
+                let ra = results.removeLast()
+                results.append(try emit(op, ra, a, rb, b))
+            case .result(let r):
+                results.append(r)
+            }
+        }
+        return results[0]
+    }
+
+    private mutating func identifier(_ name: String) -> Int {
+        if let r = identifierRegisters[name] { return r }
+        let r: Int
+        if let j = parameters[name] {
+            r = newRegister(isVector: false, dependencies: [j])
+            partials[registers[r].partialOffset] = 1
+            parameterOffsets[j] = registers[r].offset
+        } else if let data = column(name) {
+            precondition(data.count == rows, "column '\(name)' has \(data.count) rows, expected \(rows)")
+            r = newRegister(isVector: true, dependencies: [])
+            values.replaceSubrange(registers[r].offset..<(registers[r].offset + rows), with: data)
+        } else {
+            preconditionFailure("identifier '\(name)' is neither a parameter nor a data column")
+        }
+        identifierRegisters[name] = r
+        return r
+    }
+
+    /// The steps that raise a to the power in register `exponent`: a small constant exponent
+    /// becomes a cheaper operation (or none), a parameter-free one `powerStatic`.
+    private mutating func power(_ a: FormulaExpression, _ b: FormulaExpression, exponent rb: Int) -> [Step] {
         let exponent = registers[rb]
         guard exponent.dependencies.isEmpty else {
-            return try emit(.power, a, b, compiledB: rb)
+            return [.powerWith(.power, a, b, exponent: rb), .compile(a)]
         }
         if !exponent.isVector {
             switch values[exponent.offset] {
-            case 0: return constant(1)   // a^0 = 1 for every a, as pow has it
-            case 1: return try compile(a)
-            case 2: return try emit(.square, a, nil)
-            case 3: return try emit(.cube, a, nil)
-            case -1: return try emit(.reciprocal, a, nil)
-            case 0.5: return try emit(.sqrt, a, nil)
+            case 0: return [.result(constant(1))]   // a^0 = 1 for every a, as pow has it: a is not compiled
+            case 1: return [.compile(a)]
+            case 2: return [.unary(.square, a), .compile(a)]
+            case 3: return [.unary(.cube, a), .compile(a)]
+            case -1: return [.unary(.reciprocal, a), .compile(a)]
+            case 0.5: return [.unary(.sqrt, a), .compile(a)]
             default: break
             }
         }
-        return try emit(.powerStatic, a, b, compiledB: rb)
+        return [.powerWith(.powerStatic, a, b, exponent: rb), .compile(a)]
     }
 
     func checkFinite(_ r: Int, _ expression: FormulaExpression) throws(CompiledFormula.Failure) {
@@ -101,12 +157,11 @@ struct TapeCompiler {
         }
     }
 
+    /// The register of `op` on a (compiled to `ra`) and b (to `rb`; nil for a unary
+    /// operation): folded now when no parameter is involved, else an instruction on the tape.
     private mutating func emit(
-        _ op: TapeOp, _ a: FormulaExpression, _ b: FormulaExpression?, compiledB: Int? = nil
+        _ op: TapeOp, _ ra: Int, _ a: FormulaExpression, _ rb: Int?, _ b: FormulaExpression?
     ) throws(CompiledFormula.Failure) -> Int {
-        let ra = try compile(a)
-        var rb: Int? = compiledB
-        if rb == nil, let b { rb = try compile(b) }
         let regA = registers[ra]
         let regB = rb.map { registers[$0] }
         let isVector = regA.isVector || (regB?.isVector ?? false)

@@ -79,9 +79,10 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// Parses `YYYY-MM` strictly as the last day of that month (a monthly period stands for
     /// its end, as a yearly period `YYYY` stands for YYYY-12-31).
     public init?(isoMonth text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m) else { return nil }
+        // ASCII digits only, as ``init(iso:)``: no sign, no spaces.
+        let bytes = Array(text.utf8.prefix(8))
+        guard bytes.count == 7, bytes[4] == UInt8(ascii: "-"), let y = Self.digits(bytes[0..<4]), y >= 1,
+              let m = Self.digits(bytes[5..<7]), (1...12).contains(m) else { return nil }
         self.init(year: y, month: m, day: Self.daysIn(month: m, year: y))
     }
 

@@ -112,6 +112,11 @@ public struct ResultsFolder: Sendable {
             text = FamilyTable.table(scenario: outcome.scenario.id, families, reusing: text.take()).document
             try AtomicFile.write(text, to: folder + "/" + Self.familiesName)
         }
+        // What `uptake sensitivity` wrote for this scenario stays with it until it is run again.
+        for name in [Self.sensitivityName, Self.tornadoName] {
+            let previous = (self.folder(for: outcome.scenario.id) as NSString).appendingPathComponent(name)
+            if let bytes = try? TextFile.bytes(atPath: previous) { try AtomicFile.write(bytes: bytes, to: folder + "/" + name) }
+        }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let manifest = RunManifest(toolVersion: toolVersion, scenario: outcome.scenario, result: result,

@@ -94,9 +94,8 @@ public struct ResultsMerge: Sendable {
         return Plan(shards: shards, sources: sources, failures: failures)
     }
 
-    /// Copies every scenario folder of `plan` to `out`, run.json last in each (so a folder
-    /// counts as a scenario folder only once it is complete). Files already holding the same
-    /// bytes are left alone. Returns the ids copied.
+    /// Copies every scenario folder of `plan` to `out`, each swapped in whole; a folder that
+    /// already holds the same files and bytes is left alone. Returns the ids copied.
     @discardableResult
     public func copy(_ plan: Plan) throws -> [String] {
         try out.checkUsable()
@@ -110,16 +109,26 @@ public struct ResultsMerge: Sendable {
                     && files.fileExists(atPath: (source as NSString).appendingPathComponent(name), isDirectory: &isFolder)
                     && !isFolder.boolValue
             }.sorted { a, b in (a == ResultsFolder.manifestName ? 1 : 0, a) < (b == ResultsFolder.manifestName ? 1 : 0, b) }
-            for name in names {
-                let from = (source as NSString).appendingPathComponent(name)
-                let to = (target as NSString).appendingPathComponent(name)
+            // A folder already holding exactly these files is left alone (merging again changes
+            // nothing); any other is replaced whole, as `uptake run` writes (FolderReplacement):
+            // no stale file of an earlier run survives, a kill leaves it old or new, links are
+            // replaced, not written through.
+            do {
+                let contents = try names.map { ($0, try TextFile.bytes(atPath: (source as NSString).appendingPathComponent($0))) }
+                let existing = (try? files.contentsOfDirectory(atPath: target))?.filter { !$0.hasPrefix(".") }.sorted()
+                if existing == names.sorted(), contents.allSatisfy({ name, bytes in
+                    (try? TextFile.bytes(atPath: (target as NSString).appendingPathComponent(name))) == bytes
+                }) { continue }
+                let temporary = try FolderReplacement.makeTemporary(for: id, in: out.root)
                 do {
-                    let bytes = try TextFile.bytes(atPath: from)
-                    if files.fileExists(atPath: to), let existing = try? TextFile.bytes(atPath: to), existing == bytes { continue }
-                    try AtomicFile.write(bytes: bytes, to: to)
+                    for (name, bytes) in contents { try AtomicFile.write(bytes: bytes, to: temporary + "/" + name) }
+                    try FolderReplacement.replace(target, with: temporary)
                 } catch {
-                    throw ResultsFolder.LayoutError(description: "cannot copy \(from) to \(to): \(error)")
+                    try? files.removeItem(atPath: temporary)
+                    throw error
                 }
+            } catch {
+                throw ResultsFolder.LayoutError(description: "cannot copy \(source) to \(target): \(error)")
             }
         }
         return plan.sources.map(\.id)

@@ -133,6 +133,13 @@ public struct ShardManifest: Sendable {
         return document.rendered() + "\n"
     }
 
+    /// Removes every shard manifest in `folder` (a run about to write the folder again).
+    public static func removeAll(in folder: String) throws {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where isManifestName(name) {
+            try FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
+    }
+
     public func write(to folder: String) throws {
         let path = (folder as NSString).appendingPathComponent(Self.fileName(shard))
         do { try AtomicFile.write(json, to: path) } catch {

@@ -59,8 +59,13 @@ public final class FolderLock: Sendable {
     }
 
     deinit {
-        // Removed while still held, so no other process can lock this file after it is gone.
-        _ = unlink(path)
+        // Removed while still held, so no other process can lock this file after it is gone;
+        // only if it is still ours (someone may have removed it and another run made its own).
+        var opened = stat(), named = stat()
+        if fstat(descriptor, &opened) == 0, lstat(path, &named) == 0,
+           opened.st_ino == named.st_ino, opened.st_dev == named.st_dev {
+            _ = unlink(path)
+        }
         _ = flock(descriptor, LOCK_UN)
         _ = close(descriptor)
     }

@@ -45,7 +45,9 @@ public enum FolderReplacement {
         // EEXIST / ENOTEMPTY: a folder is there. (A file or link there is replaced by rename
         // only when the source is a file; for a folder, exchange.)
         if uptake_exchange_paths(source, destination) == 0 {
-            try removeTree(source)
+            // The new folder is in place; the old one is now at `source`. Failing to remove it
+            // leaves a hidden leftover that the next recover() clears, not a failed write.
+            try? removeTree(source)
             return
         }
         let parent = (destination as NSString).deletingLastPathComponent
@@ -59,7 +61,7 @@ public enum FolderReplacement {
             _ = rename(aside, destination)
             throw FileError(operation: "rename to \(destination)", path: source, code: code)
         }
-        try removeTree(aside)
+        try? removeTree(aside)
     }
 
     /// After a killed run: a folder left aside (`.<name>.old-…`) goes back where its new
@@ -74,15 +76,30 @@ public enum FolderReplacement {
             let path = (parent as NSString).appendingPathComponent(name)
             if let range = name.range(of: ".old-", options: .backwards), isLeftover(name, marker: ".old-") {
                 let original = (parent as NSString).appendingPathComponent(String(name[name.index(after: name.startIndex)..<range.lowerBound]))
-                if !exists(original), rename(path, original) == 0 { handled.append(name); continue }
+                // Put back unless a complete folder (one with a run.json) arrived in its place;
+                // something else there (a partial folder) is moved out of the way first.
+                let arrived = exists((original as NSString).appendingPathComponent("run.json"))
+                if !arrived {
+                    if exists(original) { try removeTree(original) }
+                    if rename(path, original) == 0 { handled.append(name); continue }
+                }
                 try removeTree(path)
                 handled.append(name)
-            } else if isLeftover(name, marker: ".tmp-") || (name.hasSuffix(".tmp") && name.dropLast(4).contains(".")) {
+            } else if isLeftover(name, marker: ".tmp-") || isAtomicFileTemporary(name) {
                 try removeTree(path)
                 handled.append(name)
             }
         }
         return handled
+    }
+
+    /// AtomicFile's `.<file>.<pid>-<n>.tmp`, exactly.
+    private static func isAtomicFileTemporary(_ name: String) -> Bool {
+        guard name.hasSuffix(".tmp") else { return false }
+        let stem = name.dropLast(4)
+        guard let dot = stem.lastIndex(of: "."), dot > stem.startIndex else { return false }
+        let tail = stem[stem.index(after: dot)...].split(separator: "-", omittingEmptySubsequences: false)
+        return tail.count == 2 && tail.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 
     /// `.<name><marker><pid>-<n>`.

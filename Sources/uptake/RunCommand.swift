@@ -52,6 +52,9 @@ struct RunCommand: ParsableCommand {
         let results = ResultsFolder(out)
         let lock = try results.prepareForWriting(purpose: "uptake run")
         defer { withExtendedLifetime(lock) {} }
+        // A shard manifest describes a finished shard: one from an earlier run goes before this
+        // run writes, so a run that dies leaves none for a merge to trust.
+        if self.shard != nil { try ShardManifest.removeAll(in: out) }
         let shard = try self.shard.map { text throws(ShardError) in try ScenarioShard(parsing: text) }
         var batch = ScenarioBatch(paths: simulation.paths, seed: simulation.seed, jobs: simulation.resolvedJobs, shard: shard)
         batch.seeksAndComparesFamilies = true   // seek.csv, families.csv

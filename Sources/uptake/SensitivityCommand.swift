@@ -49,7 +49,11 @@ struct SensitivityCommand: ParsableCommand {
         try results.checkUsable()
         let loaded = try simulation.scenario(scenario)
         let analysis = try forecasting(scenario) { try loaded.sensitivity(jobs: simulation.resolvedJobs) }
+        // Under the folder's lock, as every writer of a results folder; the page then shows it.
+        let lock = try results.prepareForWriting(purpose: "uptake sensitivity")
+        defer { withExtendedLifetime(lock) {} }
         try results.writeSensitivity(analysis, scenario: loaded.id, title: loaded.title)
+        for problem in try results.writeReport() { printError("warning: \(problem)") }
         switch format {
         case .csv: print(SensitivityTable.table(scenario: loaded.id, analysis).text, terminator: "")
         case .json: print(JSONValue.array(SensitivityTable.json(scenario: loaded.id, analysis)).rendered())

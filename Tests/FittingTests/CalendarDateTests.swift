@@ -69,4 +69,12 @@ final class CalendarDateTests: XCTestCase {
             XCTAssertEqual("\(error)", "d.csv:2:12: period must be a year YYYY from 0001 to 9999 (read as YYYY-12-31), got '-999'")
         }
     }
+
+    /// A month (`uptake fit`'s date columns) is as strict as a day: ASCII digits, no sign.
+    func testIsoMonthIsStrict() {
+        XCTAssertEqual(CalendarDate(isoMonth: "2024-05"), CalendarDate(iso: "2024-05-31"))
+        for text in ["+202-05", "2024-+5", " 2024-05", "2024-5", "0000-05", "2024-13", "2024-05 "] {
+            XCTAssertNil(CalendarDate(isoMonth: text), text)
+        }
+    }
 }

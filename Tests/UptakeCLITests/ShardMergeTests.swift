@@ -89,8 +89,20 @@ final class ShardMergeTests: XCTestCase {
         let after = try ResultsComparison.listing(url("merged")).map { try Data(contentsOf: url("merged/\($0)")) }
         XCTAssertEqual(before, after)
 
+        // A merge replaces a scenario folder whole: a file an earlier run left there goes, as
+        // it would in a run (the folder is then again exactly the single run's).
+        try Data("stale".utf8).write(to: url("merged/\(all[0])/families-old.csv"))
+        let stale = try uptake(["merge", "shard-1", "shard-2", "shard-3", "--out", "merged"])
+        XCTAssertEqual(stale.exitCode, 0, stale.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url("merged/\(all[0])/families-old.csv").path))
+        try assertSameResults("merged", "single")
+
+        // A shard run again into its folder first removes the manifest of the earlier run, so
+        // a run that dies leaves none for the merge to trust.
+        try Data("{}".utf8).write(to: url("shard-2/.shard-1-of-2.json"))
         // Re-running one shard and merging again: the same bytes (timings aside).
         try run("shard-2", ["--shard", "2/3"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url("shard-2/.shard-1-of-2.json").path))
         let rerun = try uptake(["merge", "shard-1", "shard-2", "shard-3", "--out", "merged"])
         XCTAssertEqual(rerun.exitCode, 0, rerun.stderr)
         try assertSameResults("merged", "single")

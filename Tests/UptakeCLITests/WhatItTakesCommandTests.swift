@@ -146,6 +146,12 @@ final class WhatItTakesCommandTests: XCTestCase {
         for label in ["ceiling (", "growth rate (", "timing (", "noise (", "family (", "campaign: growth multiplier ("] {
             XCTAssertTrue(svg.contains(label), label)
         }
+        // The report shows it at once, and a later run keeps it with its scenario.
+        XCTAssertTrue(try text("Results/report.html").contains("How P(met) swings with each input"), "report.html after uptake sensitivity")
+        let rerun = try uptake(["run", "\(Self.phuMy).yaml", "--paths", "1000", "--out", "Results"])
+        XCTAssertEqual(rerun.exitCode, 0, rerun.stderr)
+        XCTAssertEqual(try text("\(folder)/sensitivity.csv"), csv)
+        XCTAssertEqual(try text("\(folder)/tornado.svg"), svg)
         let again = try uptake(["sensitivity", "\(Self.phuMy).yaml", "--paths", "1000", "--out", "Again"])
         XCTAssertEqual(try text("Again/\(Self.phuMy)/tornado.svg"), svg, "the same bytes on a re-run")
         XCTAssertTrue(again.stdout.contains("ceiling"), again.stdout)

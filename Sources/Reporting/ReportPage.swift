@@ -225,7 +225,7 @@ private struct Writer {
         if let manifest {
             text(" · from "); code(manifest.input)
             text(" · data to \(manifest.referenceDate.isEmpty ? "(none)" : manifest.referenceDate), forecast to \(manifest.horizon)")
-            text(" · \(grouped(manifest.paths)) paths per variant, seed \(manifest.seed), \(manifest.step)ly steps")
+            text(" · \(OutputNumber.grouped(manifest.paths)) paths per variant, seed \(manifest.seed), \(manifest.step)ly steps")
         }
         raw("</p>\n")
 
@@ -435,7 +435,7 @@ private struct Writer {
         guard let x = Double(field), x.isFinite else { return field }
         var out = TextBuffer()
         if abs(x) >= 1000 || (x == x.rounded() && abs(x) < 1e15) {
-            return grouped(Int(x.rounded()))
+            return OutputNumber.grouped(Int(x.rounded()))
         } else if abs(x) >= 10 {
             out.append(x, decimals: 1)
         } else if x == 0 {
@@ -457,15 +457,5 @@ private struct Writer {
         let shown = decimals.map { fixed(value, decimals: $0) } ?? (value.isEmpty ? "–" : readable(value))
         guard Double(se) != nil else { return shown }
         return shown + " ± " + (decimals.map { fixed(se, decimals: $0) } ?? readable(se))
-    }
-
-    private func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (n < 0 ? "-" : "") + out
     }
 }

@@ -186,11 +186,6 @@ public struct ResultsFolder: Sendable {
         try Self.write(TornadoChart.svg(scenario: id, title: title, analysis), folder, Self.tornadoName)
     }
 
-    private static func remove(_ folder: String, _ name: String) {
-        let path = (folder as NSString).appendingPathComponent(name)
-        if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
-    }
-
     private static func write(_ text: TextBuffer, _ folder: String, _ name: String) throws {
         let path = (folder as NSString).appendingPathComponent(name)
         do { try AtomicFile.write(text, to: path) } catch {

@@ -182,15 +182,7 @@ struct NodeReader {
     }
 
     /// Counts as people write them: 2400000000 as 2,400,000,000.
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
+    static func grouped(_ value: Int) -> String { OutputNumber.grouped(value) }
 
     static func grouped(_ value: Double) -> String {
         value < 9e18 ? grouped(Int(value.rounded())) : "\(value)"

@@ -10,6 +10,18 @@ import Foundation
 /// is the same text as a `String`. Monte Carlo results are not meaningful beyond ten digits,
 /// and rounding keeps re-runs byte-identical.
 public enum OutputNumber {
+    /// A count as people write it, with thousands separators: 2400000000 as 2,400,000,000
+    /// (messages, the report page; not the CSVs, which keep plain numbers).
+    public static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
     public static let significantDigits = 10
 
     /// The text of x, as ``TextBuffer/append(number:)`` writes it.

@@ -83,20 +83,10 @@ enum UptakeMain {
         do {
             var command = try Uptake.parseAsRoot()
             try command.run()
-        } catch let error as InputError {
-            printError("error: \(error.description)")
-            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
-        } catch let error as ScenarioError {
-            // A batch's input that does not exist or holds no scenario.
-            printError("error: \(error)")
-            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
-        } catch let error as FolderLock.Busy {
-            printError("error: \(error)")
-            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
-        } catch let error as FileError {
-            printError("error: \(error)")
-            Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
-        } catch let error as ResultsFolder.LayoutError {
+        } catch let error where error is InputError || error is ScenarioError || error is FolderLock.Busy
+                    || error is FileError || error is ResultsFolder.LayoutError {
+            // Bad input from the user, a batch input that does not exist or holds no scenario,
+            // or a results folder that cannot be written: one line, exit 2.
             printError("error: \(error)")
             Uptake.exit(withError: ExitCode(ExitStatus.badInput.rawValue))
         } catch let error as ExitCode {

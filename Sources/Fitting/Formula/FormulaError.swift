@@ -73,10 +73,6 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A token, name or expression as a message repeats it: quoted, cut, escaped.
     private static func quoted(_ text: String) -> String { PrintableText.quoted(text) }
 
-    /// 1000 as 1,000.
-    private static func grouped(_ n: Int) -> String {
-        n < 1000 ? String(n) : grouped(n / 1000) + "," + String(String(n % 1000 + 1000).dropFirst())
-    }
 
     /// A data file's columns as a message lists them: each cut, at most 20 of them.
     private static func listed(_ columns: [String]) -> String {
@@ -122,7 +118,7 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
             return "brackets, function calls, signs or exponents nest more than \(limit) levels deep at column \(column) "
                 + "(the limit of Uptake's formulas); simplify the formula"
         case .tooManyOperations(let limit, let column):
-            return "more than \(Self.grouped(limit)) operations (operators, signs and function calls) at column \(column) "
+            return "more than \(OutputNumber.grouped(limit)) operations (operators, signs and function calls) at column \(column) "
                 + "(the limit of Uptake's formulas); simplify the formula"
         case .notAColumn(let name, let data, let columns):
             let suggestion = NearestName.suggestMisspelling(name, among: columns).map { "; did you mean '\($0)'?" } ?? ""
